@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FeatureConfig } from '../features/index.js';
+
+/** model.json: the contract between a trained model and inference. */
+export interface ModelMetadata {
+  name: string;
+  architecture: string;
+  /** Output symbols by index; `blank` is the CTC blank. */
+  vocabulary: string[];
+  blank: number;
+  features: FeatureConfig;
+  /** Feature frames stacked into one model frame. */
+  frameStack: number;
+  /** Model output frames per second. */
+  frameRate: number;
+  layers: number;
+  hidden: number;
+  /** Latency-controlled windows for live recognition, in model frames. */
+  streaming: { chunkFrames: number; lookaheadFrames: number };
+  provenance: Record<string, unknown>;
+  dev: Record<string, { wer: number; cer: number }>;
+}
+
+export class ModelLoadError extends Error {}
+
+const REQUIRED: (keyof ModelMetadata)[] = ['vocabulary', 'blank', 'features', 'frameStack', 'frameRate', 'layers', 'hidden', 'streaming'];
+
+export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
+  const file = path.join(dir, 'model.json');
+  let meta: ModelMetadata;
+  try {
+    meta = JSON.parse(await readFile(file, 'utf8')) as ModelMetadata;
+  } catch (error) {
+    throw new ModelLoadError(`${file}: cannot read model metadata (${(error as Error).message})`);
+  }
+  const missing = REQUIRED.filter((key) => meta[key] === undefined);
+  if (missing.length > 0) throw new ModelLoadError(`${file}: missing ${missing.join(', ')}`);
+  return meta;
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import type { AcousticModel, ForwardState, WindowOutput } from './acoustic-model.js';
+import { ModelLoadError, readModelMetadata, type ModelMetadata } from './metadata.js';
+
+export type ExecutionProvider = 'cpu' | 'cuda';
+
+export interface ModelOptions {
+  /** Where to run: 'cpu' (default) or 'cuda', which falls back to CPU with a warning when unavailable. */
+  provider?: ExecutionProvider;
+  /** Threads for one inference call (default 1: parallelism comes from running streams side by side). */
+  threads?: number;
+  /** Called with messages such as the CUDA fallback notice (default: print to stderr). */
+  onWarning?: (message: string) => void;
+}
+
+/** The one module that imports onnxruntime-node. */
+export class OnnxAcousticModel implements AcousticModel {
+  private constructor(
+    readonly metadata: ModelMetadata,
+    private readonly session: ort.InferenceSession,
+    readonly provider: ExecutionProvider,
+  ) {}
+
+  static async load(dir: string, options: ModelOptions = {}): Promise<OnnxAcousticModel> {
+    const metadata = await readModelMetadata(dir);
+    const file = path.join(dir, 'model.onnx');
+    const warn = options.onWarning ?? ((m: string) => process.stderr.write(`earshot: ${m}\n`));
+    const sessionOptions = (provider: ExecutionProvider): ort.InferenceSession.SessionOptions => ({
+      executionProviders: [provider],
+      intraOpNumThreads: options.threads ?? 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    if (options.provider === 'cuda') {
+      try {
+        return new OnnxAcousticModel(metadata, await ort.InferenceSession.create(file, sessionOptions('cuda')), 'cuda');
+      } catch (error) {
+        warn(`CUDA is not available (${firstLine(error)}); running on CPU`);
+      }
+    }
+    try {
+      return new OnnxAcousticModel(metadata, await ort.InferenceSession.create(file, sessionOptions('cpu')), 'cpu');
+    } catch (error) {
+      throw new ModelLoadError(`${file}: cannot load the ONNX model (${firstLine(error)})`);
+    }
+  }
+
+  initialState(): ForwardState {
+    const size = this.metadata.layers * this.metadata.hidden;
+    return { h: new Float32Array(size), c: new Float32Array(size) };
+  }
+
+  async runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput> {
+    const { layers, hidden, features, vocabulary, frameStack } = this.metadata;
+    const dim = features.numCeps;
+    const tensor = (data: Float32Array, dims: number[]): ort.Tensor => new ort.Tensor('float32', data, dims);
+    const result = await this.session.run({
+      chunk: tensor(chunk, [1, chunk.length / dim, dim]),
+      lookahead: tensor(lookahead, [1, lookahead.length / dim, dim]),
+      h0: tensor(state.h, [layers, 1, hidden]),
+      c0: tensor(state.c, [layers, 1, hidden]),
+    });
+    const logprobs = result.logprobs.data as Float32Array;
+    const chunkFrames = chunk.length / dim / frameStack;
+    return {
+      logprobs,
+      chunkFrames,
+      lookaheadFrames: logprobs.length / vocabulary.length - chunkFrames,
+      state: { h: result.hn.data as Float32Array, c: result.cn.data as Float32Array },
+    };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}

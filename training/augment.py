@@ -1,0 +1,106 @@
+"""Waveform augmentation: speed, reverb, telephone band and codec, noise, gain.
+
+Everything here is applied before features are computed, so that `earshot features` stays the one
+feature implementation that training and inference share.
+"""
+import numpy as np
+import torch
+import torchaudio.functional as AF
+
+from common import SAMPLE_RATE
+
+SPEEDS = (0.9, 0.95, 1.05, 1.1)
+
+
+def speed(x, factor):
+    """Plays the signal `factor` times faster (tempo and pitch), like sox's `speed`."""
+    source_rate = int(round(SAMPLE_RATE * factor / 100.0)) * 100
+    return AF.resample(torch.from_numpy(x), source_rate, SAMPLE_RATE).numpy()
+
+
+def room_impulse_response(rng):
+    """An exponentially decaying noise tail with a direct path: a cheap synthetic room."""
+    rt60 = rng.uniform(0.15, 0.7)
+    length = int(rt60 * SAMPLE_RATE)
+    t = np.arange(length) / SAMPLE_RATE
+    tail = rng.standard_normal(length) * np.exp(-6.9 * t / rt60)
+    tail[: int(0.002 * SAMPLE_RATE)] = 0
+    rir = tail * rng.uniform(0.1, 0.5) / np.sqrt(np.sum(tail**2))
+    rir[0] = 1.0
+    return rir.astype(np.float32)
+
+
+def reverb(x, rng):
+    rir = room_impulse_response(rng)
+    n = len(x) + len(rir)
+    y = np.fft.irfft(np.fft.rfft(x, n) * np.fft.rfft(rir, n), n)[: len(x)]
+    return y * (np.max(np.abs(x)) / (np.max(np.abs(y)) + 1e-9))
+
+
+def telephone(x, rng):
+    """300-3400 Hz band, 8 kHz sampling and mu-law quantisation, as on a phone line."""
+    t = torch.from_numpy(x)
+    t = AF.highpass_biquad(t, SAMPLE_RATE, 300.0)
+    t = AF.lowpass_biquad(t, SAMPLE_RATE, 3400.0)
+    narrow = AF.resample(t, SAMPLE_RATE, 8000)
+    peak = narrow.abs().max() + 1e-9
+    q = AF.mu_law_encoding(narrow / peak, 256)
+    narrow = AF.mu_law_decoding(q, 256) * peak
+    if rng.random() < 0.5:
+        narrow = AF.lowpass_biquad(narrow, 8000, rng.uniform(2800.0, 3400.0))
+    return AF.resample(narrow, 8000, SAMPLE_RATE).numpy()[: len(x)]
+
+
+def colored_noise(n, rng, exponent):
+    """Noise with a 1/f^exponent power spectrum: 0 white, 1 pink, 2 brown."""
+    spectrum = rng.standard_normal(n // 2 + 1) + 1j * rng.standard_normal(n // 2 + 1)
+    freqs = np.maximum(np.arange(n // 2 + 1), 1)
+    noise = np.fft.irfft(spectrum / freqs ** (exponent / 2), n)
+    return noise.astype(np.float32)
+
+
+def hum(n, rng):
+    base = rng.choice([50.0, 60.0])
+    t = np.arange(n) / SAMPLE_RATE
+    return sum(np.sin(2 * np.pi * base * k * t + rng.uniform(0, 6.3)) / k for k in range(1, 8)).astype(np.float32)
+
+
+def babble(n, rng, pool):
+    out = np.zeros(n, dtype=np.float32)
+    for _ in range(rng.integers(2, 6)):
+        other = pool[rng.integers(len(pool))]
+        if len(other) < n:
+            other = np.tile(other, n // len(other) + 1)
+        start = rng.integers(0, len(other) - n + 1)
+        out += other[start : start + n] / (np.std(other) + 1e-9)
+    return out
+
+
+def make_noise(n, rng, pool):
+    kind = rng.choice(["white", "pink", "brown", "babble", "hum"], p=[0.2, 0.25, 0.15, 0.3, 0.1])
+    if kind == "babble" and pool:
+        return babble(n, rng, pool)
+    if kind == "hum":
+        return hum(n, rng) + 0.1 * colored_noise(n, rng, 1.0)
+    return colored_noise(n, rng, {"white": 0.0, "pink": 1.0, "brown": 2.0}.get(kind, 1.0))
+
+
+def add_noise(x, rng, pool, snr_db):
+    noise = make_noise(len(x), rng, pool)
+    signal_power = np.mean(x**2) + 1e-12
+    noise_power = np.mean(noise**2) + 1e-12
+    return x + noise * np.sqrt(signal_power / (noise_power * 10 ** (snr_db / 10)))
+
+
+def augment(x, rng, pool):
+    """One random mix of the augmentations; `pool` holds other utterances for babble."""
+    if rng.random() < 0.7:
+        x = speed(x, rng.choice(SPEEDS))
+    if rng.random() < 0.3:
+        x = reverb(x, rng)
+    if rng.random() < 0.15:
+        x = telephone(x, rng)
+    if rng.random() < 0.75:
+        x = add_noise(x, rng, pool, rng.uniform(5.0, 30.0))
+    peak = np.max(np.abs(x)) + 1e-9
+    return (x / peak * 10 ** (rng.uniform(-30.0, -1.0) / 20)).astype(np.float32)

@@ -1,0 +1,27 @@
+"""Corpus readers: the ../shared layout (manifest.tsv) and the LibriSpeech layout (*.trans.txt beside FLAC)."""
+from pathlib import Path
+
+from common import read_manifest
+
+
+def find_corpora(root):
+    return sorted(p for p in Path(root).iterdir() if (p / "manifest.tsv").exists())
+
+
+def load_corpus(path):
+    path = Path(path)
+    if (path / "manifest.tsv").exists():
+        return read_manifest(path / "manifest.tsv")
+    return load_librispeech(path)
+
+
+def load_librispeech(path):
+    """Every utterance under `path` counts as train; seconds are filled in by `earshot features`."""
+    rows = []
+    for trans in sorted(path.rglob("*.trans.txt")):
+        for line in trans.read_text(encoding="utf-8").splitlines():
+            utt, _, text = line.partition(" ")
+            audio = trans.parent / f"{utt}.flac"
+            if audio.exists():
+                rows.append({"audio": str(audio), "text": text, "speaker": utt.split("-")[0], "split": "train", "seconds": 0})
+    return rows

@@ -1,0 +1,82 @@
+"""Feature sets written by `earshot features`, held in memory, and batches of them."""
+import csv
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from model import VOCAB
+
+CHAR_ID = {c: i for i, c in enumerate(VOCAB)}
+
+
+class Utterance:
+    __slots__ = ("features", "labels", "text", "source")
+
+    def __init__(self, features, text, source):
+        self.features = features
+        self.text = text
+        self.labels = [CHAR_ID[c] for c in text if c in CHAR_ID]
+        self.source = source
+
+
+def load_index(index_path, max_seconds=30.0):
+    """Utterances of one `earshot features` index; ones with no text or too long are left out."""
+    index_path = Path(index_path)
+    out = []
+    with open(index_path, encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not row["text"] or float(row["seconds"]) > max_seconds:
+                continue
+            feats = np.load(index_path.parent / row["features"])
+            out.append(Utterance(feats, row["text"], row["audio"]))
+    return out
+
+
+def batches(utterances, max_frames, rng):
+    """Length-sorted buckets, shuffled: each batch holds at most `max_frames` padded frames."""
+    order = sorted(utterances, key=lambda u: len(u.features) + rng.random() * 30)
+    out, current, longest = [], [], 0
+    for u in order:
+        longest_next = max(longest, len(u.features))
+        if current and longest_next * (len(current) + 1) > max_frames:
+            out.append(current)
+            current, longest_next = [], len(u.features)
+        current.append(u)
+        longest = longest_next
+    if current:
+        out.append(current)
+    rng.shuffle(out)
+    return out
+
+
+def collate(batch, stack):
+    """Padded features [B, T, F] (each padded to a multiple of `stack` by repeating its last frame,
+    as inference does), lengths, and CTC targets."""
+    lengths = [math.ceil(len(u.features) / stack) * stack for u in batch]
+    x = np.zeros((len(batch), max(lengths), batch[0].features.shape[1]), dtype=np.float32)
+    for i, u in enumerate(batch):
+        n = len(u.features)
+        x[i, :n] = u.features
+        x[i, n : lengths[i]] = u.features[-1]
+    targets = torch.tensor([l for u in batch for l in u.labels], dtype=torch.long)
+    target_lengths = torch.tensor([len(u.labels) for u in batch], dtype=torch.long)
+    return torch.from_numpy(x), torch.tensor(lengths), targets, target_lengths
+
+
+def spec_augment(x, lengths, rng):
+    """Two masks over feature coefficients and up to two time masks per utterance, in place."""
+    dims = x.shape[2]
+    for i in range(x.shape[0]):
+        for _ in range(2):
+            width = rng.randint(0, 6)
+            start = rng.randint(0, dims - width)
+            x[i, :, start : start + width] = 0
+        n = int(lengths[i])
+        for _ in range(2):
+            width = rng.randint(0, min(30, n // 8))
+            start = rng.randint(0, max(0, n - width))
+            x[i, start : start + width] = 0
+    return x

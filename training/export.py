@@ -1,0 +1,103 @@
+"""Stage 3, export: writes models/<name>/ from a training checkpoint.
+
+- model.onnx: the latency-controlled step (see model.StreamingStep), which onnxruntime-node runs;
+- model.pt: the weights, so a later session can resume training from the committed model;
+- model.json: the contract inference reads: vocabulary, feature settings, frame rates, streaming
+  chunk sizes, tensor names, provenance and dev scores;
+- test/fixtures/model-reference.json: PyTorch's output on a fixed input, which the test suite
+  compares with onnxruntime-node's.
+
+  /usr/bin/python3 training/export.py --checkpoint cache/train/best.pt --features cache/features/real/config.json
+"""
+import argparse
+import json
+import os
+from pathlib import Path
+
+import torch
+
+from common import ROOT
+from model import VOCAB, AcousticModel, StreamingStep
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--features", required=True, help="config.json written by `earshot features`")
+    p.add_argument("--name", default="en-bilstm")
+    p.add_argument("--out-dir", default=str(ROOT / "models"))
+    p.add_argument("--chunk", type=int, default=8, help="streaming chunk, model frames")
+    p.add_argument("--lookahead", type=int, default=4, help="streaming look-ahead, model frames")
+    p.add_argument("--provenance", default="{}", help="JSON merged into the metadata's provenance")
+    p.add_argument("--fixture", default=str(ROOT / "test" / "fixtures" / "model-reference.json"))
+    return p.parse_args()
+
+
+def export_onnx(step, cfg, path):
+    layers, hidden, dim = cfg["layers"], cfg["hidden"], cfg["feat_dim"]
+    args = (torch.zeros(1, 6 * cfg["stack"], dim), torch.zeros(1, cfg["stack"], dim),
+            torch.zeros(layers, 1, hidden), torch.zeros(layers, 1, hidden))
+    tmp = str(path) + ".tmp"
+    torch.onnx.export(
+        step, args, tmp, opset_version=14,
+        input_names=["chunk", "lookahead", "h0", "c0"], output_names=["logprobs", "hn", "cn"],
+        dynamic_axes={"chunk": {1: "chunk_frames"}, "lookahead": {1: "lookahead_frames"}, "logprobs": {1: "out_frames"}},
+    )
+    os.replace(tmp, path)
+
+
+def reference_fixture(step, cfg, path):
+    """A fixed pseudo-random input and PyTorch's outputs: one whole-utterance call and one chunked call."""
+    g = torch.Generator().manual_seed(7)
+    stack, dim = cfg["stack"], cfg["feat_dim"]
+    feats = torch.randn(1, 20 * stack, dim, generator=g)
+    zeros = torch.zeros(cfg["layers"], 1, cfg["hidden"])
+    with torch.no_grad():
+        whole, _, _ = step(feats[:, : 19 * stack], feats[:, 19 * stack :], zeros, zeros)
+        chunked, hn, cn = step(feats[:, : 8 * stack], feats[:, 8 * stack : 12 * stack], zeros, zeros)
+    fixture = {
+        "features": feats[0].tolist(),
+        "whole": {"chunkFrames": 19 * stack, "logprobs": whole[0].tolist()},
+        "chunked": {"chunkFrames": 8 * stack, "lookaheadFrames": 4 * stack, "logprobs": chunked[0].tolist(),
+                    "hn": hn[:, 0].tolist(), "cn": cn[:, 0].tolist()},
+    }
+    Path(path).write_text(json.dumps(fixture))
+
+
+def main():
+    args = parse_args()
+    ckpt = torch.load(args.checkpoint)
+    cfg = ckpt["config"]
+    model = AcousticModel(**cfg)
+    model.load_state_dict(ckpt["model"])
+    model.eval()
+    step = StreamingStep(model)
+    out = Path(args.out_dir) / args.name
+    out.mkdir(parents=True, exist_ok=True)
+    export_onnx(step, cfg, out / "model.onnx")
+    torch.save({"model": model.state_dict(), "config": cfg, "dev_wer": ckpt.get("dev_wer")}, out / "model.pt")
+    features = json.loads(Path(args.features).read_text())
+    frame_rate = features["sampleRate"] / features["hop"]
+    params = sum(p.numel() for p in model.parameters())
+    meta = {
+        "name": args.name,
+        "architecture": f"{cfg['layers']}x{cfg['hidden']} latency-controlled BiLSTM, CTC over characters, {params} parameters",
+        "vocabulary": VOCAB,
+        "blank": 0,
+        "features": features,
+        "frameStack": cfg["stack"],
+        "frameRate": frame_rate / cfg["stack"],
+        "layers": cfg["layers"],
+        "hidden": cfg["hidden"],
+        "streaming": {"chunkFrames": args.chunk, "lookaheadFrames": args.lookahead},
+        "provenance": {"checkpointEpoch": ckpt.get("epoch"), "trainingCommand": ckpt.get("command"),
+                       "history": ckpt.get("history"), **json.loads(args.provenance)},
+        "dev": {name: {"wer": w, "cer": c} for name, (w, c) in (ckpt.get("dev") or {}).items()},
+    }
+    (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n")
+    reference_fixture(step, cfg, args.fixture)
+    print(f"exported {out} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB ONNX)")
+
+
+if __name__ == "__main__":
+    main()
