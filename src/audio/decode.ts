@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { MPEGDecoder } from 'mpg123-decoder';
+import { OggOpusDecoder } from 'ogg-opus-decoder';
+import { AudioDecodeError } from './errors.js';
+import { SAMPLE_RATE, type DecodedAudio } from './format.js';
+import { resample } from './resample.js';
+import { decodeWav } from './wav.js';
+
+type Container = 'wav' | 'ogg-opus' | 'flac' | 'mp3';
+
+/** What the wasm-audio-decoders packages return. */
+interface WasmDecoded {
+  channelData: Float32Array[];
+  samplesDecoded: number;
+  sampleRate: number;
+  errors: { message: string }[];
+}
+
+interface WasmDecoder {
+  ready: Promise<void>;
+  free(): void;
+}
+
+/** Reads and decodes an audio file to mono SAMPLE_RATE samples. */
+export async function decodeAudioFile(path: string): Promise<Float32Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new AudioDecodeError(path, `cannot read file: ${messageOf(error)}`);
+  }
+  return decodeAudio(bytes, path);
+}
+
+/**
+ * Decodes WAV, Ogg Opus, FLAC or MP3 bytes, recognised by their leading bytes, to mono
+ * SAMPLE_RATE samples. `file` names the source in errors.
+ */
+export async function decodeAudio(bytes: Uint8Array, file: string): Promise<Float32Array> {
+  const { samples, sampleRate } = await decodeAtNativeRate(bytes, file);
+  return resample(samples, sampleRate, SAMPLE_RATE);
+}
+
+async function decodeAtNativeRate(bytes: Uint8Array, file: string): Promise<DecodedAudio> {
+  switch (detectContainer(bytes)) {
+    case 'wav':
+      return decodeWav(bytes, file);
+    case 'ogg-opus':
+      return decodeWithWasm(new OggOpusDecoder(), (decoder) => decoder.decodeFile(bytes), file);
+    case 'flac':
+      return decodeWithWasm(new FLACDecoder(), (decoder) => decoder.decodeFile(bytes), file);
+    case 'mp3':
+      return decodeWithWasm(new MPEGDecoder(), (decoder) => decoder.decode(bytes), file);
+    case undefined:
+      throw new AudioDecodeError(file, 'unsupported or unrecognised audio format');
+  }
+}
+
+function detectContainer(bytes: Uint8Array): Container | undefined {
+  if (startsWith(bytes, 'RIFF')) return 'wav';
+  if (startsWith(bytes, 'OggS')) return 'ogg-opus';
+  if (startsWith(bytes, 'fLaC')) return 'flac';
+  if (startsWith(bytes, 'ID3') || isMpegAudioFrameHeader(bytes)) return 'mp3';
+  return undefined;
+}
+
+function startsWith(bytes: Uint8Array, magic: string): boolean {
+  return bytes.length >= magic.length && [...magic].every((char, i) => bytes[i] === char.charCodeAt(0));
+}
+
+/** 11-bit frame sync, then an MPEG version and layer that are not the reserved values (which also rules out AAC's ADTS). */
+function isMpegAudioFrameHeader(bytes: Uint8Array): boolean {
+  if (bytes.length < 2 || bytes[0] !== 0xff || (bytes[1] & 0xe0) !== 0xe0) return false;
+  const version = (bytes[1] >> 3) & 3;
+  const layer = (bytes[1] >> 1) & 3;
+  return version !== 1 && layer !== 0;
+}
+
+async function decodeWithWasm<Decoder extends WasmDecoder>(
+  decoder: Decoder,
+  decode: (decoder: Decoder) => WasmDecoded | Promise<WasmDecoded>,
+  file: string,
+): Promise<DecodedAudio> {
+  let decoded: WasmDecoded;
+  try {
+    await decoder.ready;
+    decoded = await decode(decoder);
+  } catch (error) {
+    throw new AudioDecodeError(file, `decoder failed: ${messageOf(error)}`);
+  } finally {
+    decoder.free();
+  }
+  const [firstError] = decoded.errors;
+  if (firstError) throw new AudioDecodeError(file, `${decoded.errors.length} corrupt frame(s), first: ${firstError.message}`);
+  if (decoded.samplesDecoded === 0) throw new AudioDecodeError(file, 'no audio samples decoded');
+  return { samples: downmix(decoded.channelData, decoded.samplesDecoded), sampleRate: decoded.sampleRate };
+}
+
+function downmix(channels: Float32Array[], length: number): Float32Array {
+  const mono = new Float32Array(length);
+  for (const channel of channels) {
+    for (let i = 0; i < length; i++) mono[i] += channel[i] / channels.length;
+  }
+  return mono;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
