@@ -1,0 +1,47 @@
+import type { Hotword } from './types.js';
+import type { CtcVocabulary } from './vocabulary.js';
+
+/**
+ * Boost per completed hot word. Boosts are natural-log bonuses on the same scale as alpha · ln P_lm:
+ * 2 to 5 lifts a phrase the acoustics support; far larger ones make the search force the phrase's
+ * words where they were not said and break the words around them into pieces to fit them in.
+ */
+export const DEFAULT_HOTWORD_BOOST = 3;
+
+/** A position in the hot phrases, character by character (spaces included). */
+export interface HotwordNode {
+  readonly next: Map<number, HotwordNode>;
+  /** Bonus while this is the hypothesis' word in progress: the boost times the share of the word typed. */
+  partial: number;
+  /** Boost earned when the word ends here (0: no hot word ends here). */
+  complete: number;
+}
+
+/** A character trie of the hot phrases; the returned root matches the start of a word. */
+export function hotwordTrie(hotwords: readonly Hotword[], vocabulary: CtcVocabulary): HotwordNode | null {
+  const root = newNode();
+  for (const { phrase, boost = DEFAULT_HOTWORD_BOOST } of hotwords) {
+    const words = vocabulary.normalize(phrase).split(' ').filter((w) => w !== '');
+    let node = root;
+    for (const [i, word] of words.entries()) {
+      if (i > 0) node = childOf(node, vocabulary.space);
+      const tokens = vocabulary.encode(word);
+      for (const [j, token] of tokens.entries()) {
+        node = childOf(node, token);
+        node.partial = Math.max(node.partial, (boost * (j + 1)) / tokens.length);
+      }
+      node.complete = Math.max(node.complete, boost);
+    }
+  }
+  return root.next.size > 0 ? root : null;
+}
+
+function newNode(): HotwordNode {
+  return { next: new Map(), partial: 0, complete: 0 };
+}
+
+function childOf(node: HotwordNode, token: number): HotwordNode {
+  let child = node.next.get(token);
+  if (!child) node.next.set(token, (child = newNode()));
+  return child;
+}

@@ -1,0 +1,50 @@
+export interface DecodedWord {
+  word: string;
+  /** First model frame of the word's first character emission. */
+  start: number;
+  /** Last model frame of the word's last character emission, plus one. */
+  end: number;
+  /**
+   * Mean over the word's characters of each character's peak posterior: the highest probability
+   * the model gave the character over the frames that emit it. In [0, 1].
+   */
+  conf: number;
+}
+
+export interface Hypothesis {
+  /** Words separated by single spaces; "" when nothing was said. */
+  text: string;
+  words: DecodedWord[];
+  /** Natural-log score the hypotheses are ranked by (see each decoder for what it sums). */
+  score: number;
+}
+
+export interface Hotword {
+  phrase: string;
+  /** Natural-log bonus per completed word of the phrase (default DEFAULT_HOTWORD_BOOST). */
+  boost?: number;
+}
+
+export interface SessionOptions {
+  /** Phrases to favour in this stream. */
+  hotwords?: Hotword[];
+  /** Restricts the output to one of these phrases, like vosk's phrase list; "[unk]" allows an out-of-grammar result. */
+  grammar?: string[];
+}
+
+/**
+ * One utterance being decoded. Frame indices in results count from the session's first frame.
+ * A session ends with finish(); using it afterwards throws.
+ */
+export interface DecoderSession {
+  /** Adds final frames: row-major [frames x vocabulary] natural-log posteriors. */
+  pushFrames(logprobs: Float32Array, frames: number): void;
+  /** The best hypothesis as if the utterance ended after the pushed frames and these provisional ones, which are not kept. */
+  peek(provisional?: Float32Array, provisionalFrames?: number): Hypothesis;
+  /** Ends the utterance: the best `maxAlternatives` (default 1) distinct hypotheses, best first, at least one. */
+  finish(maxAlternatives?: number): Hypothesis[];
+}
+
+export interface CtcDecoder {
+  createSession(options?: SessionOptions): DecoderSession;
+}

@@ -1,0 +1,37 @@
+import type { DecodedWord, Hypothesis } from './types.js';
+import type { CtcVocabulary } from './vocabulary.js';
+
+/** One character of a hypothesis and where it was emitted. */
+export interface EmittedChar {
+  token: number;
+  /** First frame of the emission. */
+  start: number;
+  /** Last frame of the emission, plus one. */
+  end: number;
+  /** Highest posterior of the character over its emission. */
+  peak: number;
+}
+
+/** Splits characters into words at spaces; a word ends no later than the next character starts. */
+export function hypothesisOf(chars: readonly EmittedChar[], vocabulary: CtcVocabulary, score: number): Hypothesis {
+  const words: DecodedWord[] = [];
+  let first = 0;
+  for (let i = 0; i <= chars.length; i++) {
+    if (i < chars.length && chars[i]!.token !== vocabulary.space) continue;
+    if (i > first) words.push(wordOf(chars, first, i, vocabulary));
+    first = i + 1;
+  }
+  return { text: words.map((w) => w.word).join(' '), words, score };
+}
+
+function wordOf(chars: readonly EmittedChar[], first: number, stop: number, vocabulary: CtcVocabulary): DecodedWord {
+  let word = '';
+  let peaks = 0;
+  for (let i = first; i < stop; i++) {
+    word += vocabulary.tokens[chars[i]!.token];
+    peaks += chars[i]!.peak;
+  }
+  const next = chars[stop];
+  const end = next ? Math.min(chars[stop - 1]!.end, next.start) : chars[stop - 1]!.end;
+  return { word, start: chars[first]!.start, end, conf: peaks / (stop - first) };
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Builds the decoder's word n-gram LM (interpolated modified Kneser-Ney, gzip'd ARPA) from
+// ../shared/text/*.txt and the train-split transcripts of ../shared/corpora/*/manifest.tsv.
+// The dev sets (an4 test, speechocean762 dev) are never read.
+// Run after `npm run build`:
+//   node training/build_lm.mjs --out models/en-bilstm/lm.arpa.gz [--order 3] [--prune 0]
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createGzip } from 'node:zlib';
+import { buildKneserNey, formatArpa } from '../dist/lm/index.js';
+import { normalizeText } from '../dist/text/normalize.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const shared = path.resolve(repoRoot, '..', 'shared');
+
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string' },
+    order: { type: 'string', default: '3' },
+    prune: { type: 'string', default: '0' },
+  },
+});
+if (!values.out) {
+  console.error('usage: node training/build_lm.mjs --out models/en-bilstm/lm.arpa.gz [--order 3] [--prune 0]');
+  process.exit(2);
+}
+
+const sentences = [...(await textLines()), ...(await trainTranscripts())].map(normalizeText).filter((s) => s !== '');
+console.log(`${sentences.length} sentences, ${sentences.reduce((n, s) => n + s.split(' ').length, 0)} words`);
+
+const ngrams = buildKneserNey(sentences, { order: Number(values.order), prune: Number(values.prune) });
+const out = path.resolve(values.out);
+await writeAtomically(out, Readable.from(formatArpa(ngrams)));
+console.log(`${out}: ${((await stat(out)).size / 2 ** 20).toFixed(2)} MiB, ${ngrams.map((o, i) => `${i + 1}-grams ${o.length}`).join(', ')}`);
+
+async function textLines() {
+  const dir = path.join(shared, 'text');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.txt')).sort();
+  const texts = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
+  return texts.flatMap((text) => text.split('\n'));
+}
+
+async function trainTranscripts() {
+  const dir = path.join(shared, 'corpora');
+  const lines = [];
+  for (const corpus of (await readdir(dir)).sort()) {
+    const manifest = path.join(dir, corpus, 'manifest.tsv');
+    const rows = (await readFile(manifest, 'utf8').catch(() => '')).split('\n').filter((row) => row !== '');
+    if (rows.length === 0) continue;
+    const header = rows[0].split('\t');
+    const text = header.indexOf('text');
+    const split = header.indexOf('split');
+    if (text === -1 || split === -1) throw new Error(`${manifest}: no text or split column`);
+    for (const row of rows.slice(1)) {
+      const fields = row.split('\t');
+      if (fields[split] === 'train') lines.push(fields[text]);
+    }
+  }
+  return lines;
+}
+
+async function writeAtomically(file, chunks) {
+  await mkdir(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    await pipeline(chunks, createGzip({ level: 9 }), createWriteStream(partial));
+    await rename(partial, file);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
