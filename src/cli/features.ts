@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_FEATURES, type FeatureConfig } from '../features/index.js';
 import { normalizeText } from '../text/normalize.js';
 import type { FeatureJob, FeatureJobResult } from './features-worker.js';
+import { UsageError } from './errors.js';
 import { collectAudioFiles } from './inputs.js';
 import { readManifest, type ManifestEntry } from './manifest.js';
 import { runPool } from './pool.js';
@@ -66,15 +67,13 @@ export async function featuresCommand(argv: string[]): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-export class UsageError extends Error {}
-
 async function readInputs(inputs: string[]): Promise<ManifestEntry[]> {
   const entries: ManifestEntry[] = [];
   for (const input of inputs) {
     if (input.endsWith('.tsv')) entries.push(...(await readManifest(input)));
     else {
       const files = await collectAudioFiles([input]);
-      entries.push(...files.map((audio) => ({ audio: path.resolve(audio), text: '', speaker: '', split: '', seconds: 0 })));
+      entries.push(...files.map((f) => ({ audio: path.resolve(f.path), text: '', speaker: '', split: '', seconds: 0 })));
     }
   }
   return entries;

@@ -3,25 +3,36 @@ import path from 'node:path';
 
 export const AUDIO_EXTENSIONS = ['.wav', '.flac', '.opus', '.ogg', '.mp3'];
 
-/** The audio files named, and those under the folders named, recursively, in a stable order. */
-export async function collectAudioFiles(paths: string[]): Promise<string[]> {
-  const files: string[] = [];
+export interface AudioInput {
+  path: string;
+  /** Path below the folder it was found in, or the file's own name when named directly. */
+  relative: string;
+}
+
+/**
+ * The audio files named, and those under the folders named, recursively, in a stable order. A name
+ * that does not exist is returned as is, so its error is reported with the other files' results.
+ */
+export async function collectAudioFiles(paths: string[]): Promise<AudioInput[]> {
+  const files: AudioInput[] = [];
   for (const p of paths) {
-    const info = await stat(p);
-    if (info.isDirectory()) files.push(...(await walk(p)));
-    else files.push(p);
+    const info = await stat(p).catch(() => undefined);
+    if (info?.isDirectory()) files.push(...(await walk(p, p)));
+    else files.push({ path: p, relative: path.basename(p) });
   }
   return files;
 }
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(root: string, dir: string): Promise<AudioInput[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
-  const files: string[] = [];
+  const files: AudioInput[] = [];
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(full)));
-    else if (AUDIO_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) files.push(full);
+    if (entry.isDirectory()) files.push(...(await walk(root, full)));
+    else if (AUDIO_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+      files.push({ path: full, relative: path.relative(root, full) });
+    }
   }
   return files;
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { FEATURES_HELP, featuresCommand, UsageError } from './features.js';
+import { UsageError } from './errors.js';
+import { FEATURES_HELP, featuresCommand } from './features.js';
+import { TRANSCRIBE_HELP, transcribeCommand } from './transcribe.js';
 
 const HELP = `earshot: offline speech recognition
 
@@ -17,6 +19,7 @@ Run 'earshot <command> --help' for a command's options.`;
 type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
 const COMMANDS: Record<string, Command> = {
+  transcribe: { run: transcribeCommand, help: TRANSCRIBE_HELP },
   features: { run: featuresCommand, help: FEATURES_HELP },
 };
 

@@ -32,7 +32,7 @@ export function runPool<I, O>(options: PoolOptions<I, O>): Promise<void> {
       let current = -1;
       const feed = (): void => {
         if (next >= items.length) {
-          void worker.terminate();
+          worker.postMessage({ close: true });
           return;
         }
         current = next++;
@@ -58,9 +58,22 @@ export function runPool<I, O>(options: PoolOptions<I, O>): Promise<void> {
   });
 }
 
-/** The worker side of runPool: answers each item with `handle`'s value or its error message. */
-export function serveItems<I, O>(port: import('node:worker_threads').MessagePort, handle: (item: I) => Promise<O>): void {
-  port.on('message', async ({ index, item }: { index: number; item: I }) => {
+/**
+ * The worker side of runPool: answers each item with `handle`'s value or its error message. When
+ * there is no more work it runs `close` and lets the thread end by itself: terminating a thread
+ * that holds an onnxruntime session aborts the process.
+ */
+export function serveItems<I, O>(
+  port: import('node:worker_threads').MessagePort,
+  handle: (item: I) => Promise<O>,
+  close: () => Promise<void> = async () => undefined,
+): void {
+  port.on('message', async ({ index, item, close: last }: { index: number; item: I; close?: boolean }) => {
+    if (last) {
+      await close();
+      port.close();
+      return;
+    }
     try {
       port.postMessage({ index, value: await handle(item) });
     } catch (error) {

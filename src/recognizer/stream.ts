@@ -1,0 +1,180 @@
+import { SAMPLE_RATE, StreamingResampler } from '../audio/index.js';
+import type { DecoderSession, Hotword } from '../decoder/index.js';
+import { FeatureStream } from '../features/index.js';
+import { DEFAULT_ENDPOINT_RULES, EndpointDetector, type EndpointRules } from './endpoint.js';
+import type { Model } from './model.js';
+import { ResultBuilder, type FinalResult, type PartialResult } from './results.js';
+import { WindowRunner, type FrameBlock } from './window-runner.js';
+
+export interface StreamOptions {
+  /** Sample rate of the audio given to acceptWaveform, resampled inside (default 16000). */
+  sampleRate?: number;
+  /** Word timings and confidences in finals (default true). */
+  words?: boolean;
+  /** Word timings in partials (default false). */
+  partialWords?: boolean;
+  /** N-best list size in finals; 0 gives the plain `{text, result}` shape (default 0). */
+  maxAlternatives?: number;
+  /** Phrases to favour in this stream. */
+  hotwords?: Hotword[];
+  /** Restricts results to these phrases, like vosk's grammar; "[unk]" allows an out-of-grammar result. */
+  grammar?: string[];
+  /** Endpointing rules (defaults: DEFAULT_ENDPOINT_RULES). */
+  endpoint?: Partial<EndpointRules>;
+  /** Decode partials as audio arrives (default true). Batch transcription turns them off and only gets finals. */
+  partials?: boolean;
+}
+
+/** Model frames per window when partials are off: fewer, larger windows cost less. */
+const BATCH_CHUNK_FRAMES = 64;
+
+/**
+ * One audio stream, in the spirit of vosk's recognizer: feed audio with acceptWaveform; it returns
+ * true when an utterance has ended, and result() then gives that utterance's final. partialResult()
+ * is the utterance so far, finalResult() ends the stream.
+ *
+ * Partials come from the latency-controlled BiLSTM, window by window. Each final is decoded again
+ * from a whole-utterance pass (two-pass), which is what the model does best.
+ */
+export class RecognizerStream {
+  private readonly features: FeatureStream;
+  private readonly resampler?: StreamingResampler;
+  private readonly runner: WindowRunner;
+  private readonly endpoint: EndpointDetector;
+  private readonly results: ResultBuilder;
+  private readonly vocab: number;
+  private readonly stack: number;
+  private session: DecoderSession | undefined;
+  private provisional: FrameBlock = { logprobs: new Float32Array(0), frames: 0 };
+  private utterance: Float32Array[] = [];
+  private utteranceStart = 0;
+  private finals: FinalResult[] = [];
+  private lastFinal: FinalResult = { text: '' };
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly model: Model, private readonly options: StreamOptions = {}) {
+    const meta = model.metadata;
+    this.features = new FeatureStream(meta.features);
+    const rate = options.sampleRate ?? SAMPLE_RATE;
+    if (!(rate > 0)) throw new RangeError(`sampleRate must be positive, got ${rate}`);
+    if (rate !== SAMPLE_RATE) this.resampler = new StreamingResampler(rate, SAMPLE_RATE);
+    const partials = options.partials ?? true;
+    const chunk = partials ? meta.streaming.chunkFrames : BATCH_CHUNK_FRAMES;
+    this.runner = new WindowRunner(model.acoustic, chunk, meta.streaming.lookaheadFrames);
+    this.endpoint = new EndpointDetector({ ...DEFAULT_ENDPOINT_RULES, ...options.endpoint }, meta.frameRate, meta.blank);
+    this.results = new ResultBuilder(meta.frameRate);
+    this.vocab = meta.vocabulary.length;
+    this.stack = meta.frameStack;
+    this.session = partials ? this.newSession() : undefined;
+  }
+
+  /** Takes samples (float in [-1, 1], or 16-bit integers); resolves true if an utterance ended. */
+  acceptWaveform(samples: Float32Array | Int16Array): Promise<boolean> {
+    return this.serial(async () => {
+      const floats = samples instanceof Int16Array ? Float32Array.from(samples, (s) => s / 32768) : samples;
+      const resampled = this.resampler ? this.resampler.push(floats) : floats;
+      await this.consumeFeatures(this.features.push(resampled));
+      return this.finals.length > 0;
+    });
+  }
+
+  /** The utterance so far, in vosk's partial shape. */
+  partialResult(): PartialResult {
+    const best = this.session?.peek(this.provisional.logprobs, this.provisional.frames) ?? { text: '', words: [], score: 0 };
+    return this.results.partial(best, this.utteranceStart, this.options.partialWords ?? false);
+  }
+
+  /** The final of the utterance that ended (after acceptWaveform resolved true), or the last one. */
+  result(): FinalResult {
+    this.lastFinal = this.finals.shift() ?? this.lastFinal;
+    return this.lastFinal;
+  }
+
+  /** Finals queued by endpoints and not yet read with result(). */
+  pendingFinals(): number {
+    return this.finals.length;
+  }
+
+  /**
+   * Ends the stream's current utterance with the audio given so far and returns its final. Finals
+   * of earlier endpoints that were not read stay queued for result().
+   */
+  finalResult(): Promise<FinalResult> {
+    return this.serial(async () => {
+      if (this.resampler) await this.consumeFeatures(this.features.push(this.resampler.flush()));
+      await this.endUtterance(true);
+      this.lastFinal = this.finals.pop()!;
+      return this.lastFinal;
+    });
+  }
+
+  /** Drops the current utterance and any finals not yet read, keeping the stream's clock. */
+  reset(): Promise<void> {
+    return this.serial(async () => {
+      this.utteranceStart += Math.ceil(this.utterance.length / this.stack);
+      this.runner.reset();
+      this.startUtterance();
+      this.finals = [];
+    });
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async consumeFeatures(frames: Float32Array[]): Promise<void> {
+    this.utterance.push(...frames);
+    for (const step of await this.runner.push(frames)) {
+      this.session?.pushFrames(step.final.logprobs, step.final.frames);
+      this.provisional = step.provisional;
+      if (this.endpoint.update(step.final.logprobs, step.final.frames, this.vocab)) {
+        await this.endUtterance(false);
+      }
+    }
+  }
+
+  /**
+   * Decodes the utterance from a whole-utterance pass and queues its final. At an endpoint the
+   * frames still waiting for a window belong to the next utterance; at the end of the stream
+   * they are part of this one.
+   */
+  private async endUtterance(endOfStream: boolean): Promise<void> {
+    const carried = endOfStream ? [] : this.utterance.slice(this.utterance.length - this.runner.bufferedFrames);
+    const frames = this.utterance.slice(0, this.utterance.length - carried.length);
+    this.runner.reset();
+    const hypotheses = await this.decodeWhole(frames);
+    const hasSpeech = hypotheses.length > 0 && hypotheses[0].text !== '';
+    if (hasSpeech || endOfStream) {
+      this.finals.push(this.results.final(hypotheses, this.utteranceStart, this.resultOptions()));
+    }
+    this.utteranceStart += Math.ceil(frames.length / this.stack);
+    this.startUtterance();
+    if (carried.length > 0) await this.consumeFeatures(carried);
+  }
+
+  private async decodeWhole(frames: Float32Array[]): Promise<ReturnType<DecoderSession['finish']>> {
+    const session = this.newSession();
+    if (frames.length > 0) {
+      const block = await this.runner.runWhole(frames);
+      session.pushFrames(block.logprobs, block.frames);
+    }
+    return session.finish(Math.max(1, this.options.maxAlternatives ?? 0));
+  }
+
+  private startUtterance(): void {
+    this.utterance = [];
+    this.provisional = { logprobs: new Float32Array(0), frames: 0 };
+    this.endpoint.reset();
+    if (this.session) this.session = this.newSession();
+  }
+
+  private newSession(): DecoderSession {
+    return this.model.decoder.createSession({ hotwords: this.options.hotwords, grammar: this.options.grammar });
+  }
+
+  private resultOptions(): { words: boolean; maxAlternatives: number } {
+    return { words: this.options.words ?? true, maxAlternatives: this.options.maxAlternatives ?? 0 };
+  }
+}

@@ -1,0 +1,46 @@
+import type { Model } from './model.js';
+import type { FinalResult, WordResult } from './results.js';
+import type { StreamOptions } from './stream.js';
+
+/** A whole recording: the text, every word, and the utterances the endpointer found. */
+export interface Transcript {
+  text: string;
+  result: WordResult[];
+  segments: { text: string; start: number; end: number }[];
+  /** Seconds of audio. */
+  duration: number;
+}
+
+const PIECE_SECONDS = 1;
+
+/** Transcribes 16 kHz samples through a stream (no partials), utterance by utterance. */
+export async function transcribeSamples(
+  model: Model,
+  samples: Float32Array,
+  options: Omit<StreamOptions, 'sampleRate' | 'partials' | 'maxAlternatives'> = {},
+): Promise<Transcript> {
+  const rate = model.metadata.features.sampleRate;
+  const stream = model.createStream({ ...options, words: true, partials: false });
+  const finals: FinalResult[] = [];
+  const piece = PIECE_SECONDS * rate;
+  for (let start = 0; start < samples.length; start += piece) {
+    if (await stream.acceptWaveform(samples.subarray(start, start + piece))) {
+      for (let r = stream.pendingFinals(); r > 0; r--) finals.push(stream.result());
+    }
+  }
+  finals.push(await stream.finalResult());
+  return assemble(finals.filter((f) => f.text), samples.length / rate);
+}
+
+function assemble(finals: FinalResult[], duration: number): Transcript {
+  const segments = finals.map((f) => {
+    const words = f.result ?? [];
+    return { text: f.text ?? '', start: words[0]?.start ?? 0, end: words[words.length - 1]?.end ?? 0 };
+  });
+  return {
+    text: segments.map((s) => s.text).join(' '),
+    result: finals.flatMap((f) => f.result ?? []),
+    segments,
+    duration,
+  };
+}
