@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { UsageError } from './errors.js';
+import { EVAL_HELP, evalCommand } from './eval.js';
 import { FEATURES_HELP, featuresCommand } from './features.js';
 import { TRANSCRIBE_HELP, transcribeCommand } from './transcribe.js';
 
@@ -20,6 +21,7 @@ type Command = { run: (argv: string[]) => Promise<number>; help: string };
 
 const COMMANDS: Record<string, Command> = {
   transcribe: { run: transcribeCommand, help: TRANSCRIBE_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
   features: { run: featuresCommand, help: FEATURES_HELP },
 };
 
