@@ -1,0 +1,28 @@
+/**
+ * earshot as a library: load a model once, create a stream per audio source.
+ *
+ *   const model = await Model.load();
+ *   const stream = model.createStream({ sampleRate: 16000 });
+ *   if (await stream.acceptWaveform(samples)) console.log(stream.result());
+ */
+export {
+  DEFAULT_ENDPOINT_RULES,
+  DEFAULT_MODEL_DIR,
+  Model,
+  RecognizerStream,
+  transcribeSamples,
+  type Alternative,
+  type EndpointRules,
+  type FinalResult,
+  type LoadOptions,
+  type PartialResult,
+  type StreamOptions,
+  type Transcript,
+  type WordResult,
+} from './recognizer/index.js';
+export { AudioDecodeError, decodeAudio, decodeAudioFile, PcmStream, resample, StreamingResampler, SAMPLE_RATE } from './audio/index.js';
+export { computeFeatures, DEFAULT_FEATURES, FeatureStream, type FeatureConfig } from './features/index.js';
+export { BEAM_SEARCH_DEFAULTS, BeamSearchDecoder, GreedyDecoder, type CtcDecoder, type DecoderSession, type Hotword, type Hypothesis } from './decoder/index.js';
+export { loadArpa, NgramLanguageModel } from './lm/index.js';
+export { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ExecutionProvider, type ModelMetadata } from './model/index.js';
+export { normalizeText } from './text/normalize.js';
