@@ -20,7 +20,7 @@ file. Hypotheses and references are normalised first (case, punctuation, digits 
 Prints per-set and overall figures and the worst utterances.
 
 Options:
-  --split NAME         only manifest rows of this split (e.g. test, dev)
+  --split NAMES        only manifest rows of these splits, comma-separated (e.g. test,dev)
   --limit N            at most N utterances per set
   --worst N            worst utterances to list (default 10)
   --json               print the report as JSON
@@ -79,10 +79,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
 
 async function readSet(input: string, split: string | undefined): Promise<EvalItem[]> {
   if (input.endsWith('.tsv')) {
-    const set = split ? `${path.basename(path.dirname(path.resolve(input)))} (${split})` : input;
-    return (await readManifest(input))
-      .filter((row) => !split || row.split === split)
-      .map((row) => ({ set, path: row.audio, reference: normalizeText(row.text) }));
+    const splits = split?.split(',');
+    const rows = (await readManifest(input)).filter((row) => !splits || splits.includes(row.split));
+    const corpus = path.basename(path.dirname(path.resolve(input)));
+    return rows.map((row) => ({ set: splits ? `${corpus} ${row.split}` : input, path: row.audio, reference: normalizeText(row.text) }));
   }
   const items: EvalItem[] = [];
   for (const file of await collectAudioFiles([input])) {
