@@ -44,13 +44,14 @@ export async function featuresCommand(argv: string[]): Promise<number> {
   const entries = (await readInputs(positionals)).filter((e) => !values.split || e.split === values.split);
   const items = entries.map((entry) => toItem(entry, values.out!));
   const rows: string[] = [];
+  const todo = await skipDone(items, rows, config, values.out);
   let failures = 0;
-  const progress = new Progress(items.length, 'features');
+  const progress = new Progress(todo.length, 'features');
   await runPool<FeatureItem, FeatureJobResult>({
     worker: new URL('./features-worker.js', import.meta.url),
     workerData: config,
     threads: Number(values.threads ?? os.availableParallelism()),
-    items: await skipDone(items, rows, config, values.out),
+    items: todo,
     onResult: (item, outcome) => {
       if (outcome.ok) rows.push(indexRow(item, outcome.value, values.out!));
       else {

@@ -1,0 +1,31 @@
+// Accuracy and cost on the dev sets (AN4 test, speechocean762 dev), earshot against pocketsphinx on
+// the same audio in the same run. earshot runs greedy (no LM) and with its default beam search + LM,
+// each on one thread, as pocketsphinx_batch does.
+//
+//   npm run build && node bench/dev-sets.mjs [--limit N]
+import { argValue, audioSeconds, DEV_SETS, prepareSet, runEarshot, runPocketsphinx, score, table } from './common.mjs';
+
+const limit = Number(argValue('--limit', Infinity));
+const systems = [
+  { name: 'pocketsphinx', run: (set) => runPocketsphinx(set) },
+  { name: 'earshot greedy', run: (set) => runEarshot(set, ['--no-lm', '--threads', '1']) },
+  { name: 'earshot beam+LM', run: (set) => runEarshot(set, ['--threads', '1']) },
+];
+
+const rows = [];
+for (const spec of DEV_SETS) {
+  const set = prepareSet(spec, limit);
+  const seconds = audioSeconds(set);
+  let peer;
+  for (const system of systems) {
+    const result = await system.run(set);
+    const { wer, cer } = score(set, result.hyps);
+    peer ??= { ...result, wer };
+    rows.push([
+      set.name, system.name, set.utterances.length, wer.toFixed(2), cer.toFixed(2), result.cpu.toFixed(1),
+      (result.cpu / seconds).toFixed(4), (peer.cpu / result.cpu).toFixed(1), result.rssMb.toFixed(0),
+    ]);
+    process.stderr.write(`${set.name} ${system.name}: WER ${wer.toFixed(2)}%\n`);
+  }
+}
+console.log(table(['set', 'system', 'utts', 'WER%', 'CER%', 'CPU s', 'CPU xRT', 'pocketsphinx CPU / this', 'peak RSS MB'], rows));
