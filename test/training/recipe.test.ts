@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { OnnxAcousticModel } from '../../src/model/index.js';
+import { CLI, ROOT, SAMPLES_DIR } from '../helpers.js';
+import { compareWithReference, type ModelReference } from '../model/reference.js';
+
+const run = promisify(execFile);
+const PYTHON = '/usr/bin/python3';
+const env = { ...process.env, OMP_NUM_THREADS: '1' };
+
+describe('training recipe smoke test', () => {
+  it('computes features, trains a tiny model a few steps, exports ONNX that onnxruntime-node runs like PyTorch', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-recipe-'));
+    const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
+    const rows = clips.map((f) => `${path.join(SAMPLES_DIR, f)}\t${readFileSync(path.join(SAMPLES_DIR, f.replace('.wav', '.txt')), 'utf8').trim()}\ts\ttrain\t3`);
+    writeFileSync(path.join(dir, 'manifest.tsv'), ['audio\ttext\tspeaker\tsplit\tseconds', ...rows].join('\n') + '\n');
+    const features = path.join(dir, 'features');
+    await run('node', [CLI, 'features', path.join(dir, 'manifest.tsv'), '--out', features]);
+
+    const index = path.join(features, 'index.tsv');
+    await run(PYTHON, [
+      path.join(ROOT, 'training/train.py'), '--train', index, '--dev', `smoke=${index}`, '--out', path.join(dir, 'train'),
+      '--epochs', '2', '--hidden', '16', '--layers', '2', '--max-frames', '1000', '--warmup', '1', '--lc-prob', '0.5',
+    ], { env });
+    const fixture = path.join(dir, 'reference.json');
+    await run(PYTHON, [
+      path.join(ROOT, 'training/export.py'), '--checkpoint', path.join(dir, 'train/last.pt'), '--features', path.join(features, 'config.json'),
+      '--out-dir', dir, '--name', 'tiny', '--fixture', fixture,
+    ], { env });
+
+    const model = await OnnxAcousticModel.load(path.join(dir, 'tiny'));
+    expect(model.metadata.vocabulary).toHaveLength(29);
+    expect(model.metadata.features.hop).toBe(160);
+    const worst = await compareWithReference(model, JSON.parse(readFileSync(fixture, 'utf8')) as ModelReference);
+    expect(worst).toBeLessThan(1e-4);
+    await model.release();
+  });
+});
