@@ -12,6 +12,7 @@ keeps OUT/best.pt by mean dev WER, and checkpoints every few minutes.
 import argparse
 import json
 import random
+import signal
 import sys
 import time
 from pathlib import Path
@@ -126,6 +127,8 @@ def main():
     else:
         feature_stats(model, train_sets[0][0], args.stack)
 
+    interrupted = []
+    signal.signal(signal.SIGTERM, lambda *_: interrupted.append(True))
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     started = time.time()
     last_save = time.time()
@@ -157,7 +160,7 @@ def main():
             if time.time() - last_save > CHECKPOINT_SECONDS:
                 save(last, model=model.state_dict(), optimizer=opt.state_dict(), state=state, rng=rng.getstate(), config=model.config)
                 last_save = time.time()
-            if args.minutes and time.time() - started > args.minutes * 60:
+            if interrupted or (args.minutes and time.time() - started > args.minutes * 60):
                 stop = True
                 break
         if stop:
