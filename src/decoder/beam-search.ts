@@ -1,7 +1,8 @@
 import type { NgramLanguageModel } from '../lm/index.js';
 import { BestPath } from './best-path.js';
 import { grammarOf, UNKNOWN_PHRASE, type Grammar } from './grammar.js';
-import { hotwordTrie } from './hotwords.js';
+import { DEFAULT_HOTWORD_BOOST, hotwordTrie } from './hotwords.js';
+import { Lexicon } from './lexicon.js';
 import { logAddExp } from './log-math.js';
 import { PrefixSearch, type BeamEntry, type PrefixNode } from './prefix-search.js';
 import { SessionGuard } from './session-guard.js';
@@ -15,11 +16,15 @@ export interface BeamSearchOptions extends VocabularyOptions {
   lm?: NgramLanguageModel;
   /** Prefixes kept per frame (default 32). */
   beam?: number;
-  /** LM weight: alpha · ln P_lm(word | history) is added as each word completes (default 0.5). */
+  /** LM weight: alpha · ln P_lm(word | history) is added as each word completes (default 0.4). */
   alpha?: number;
-  /** Bonus per word, natural log (default 1), against the LM's preference for fewer words. */
+  /** Bonus per word, natural log (default 1.5), against the LM's preference for fewer words. */
   beta?: number;
-  /** Added for each word the LM does not know, on top of its <unk> probability (default -5). */
+  /**
+   * Spelling cost per character of a word the LM does not know, on top of alpha · ln P_lm(<unk>)
+   * (default -2). Per character, not per word: a flat cost makes one long unknown word cheaper than
+   * the known words it swallows, and the search stops emitting spaces.
+   */
   unkPenalty?: number;
   /** Characters with a lower log-probability in a frame are not tried there (default -10). */
   tokenPruneLogProb?: number;
@@ -35,11 +40,15 @@ export interface BeamSearchOptions extends VocabularyOptions {
   unkThreshold?: number;
 }
 
+/**
+ * alpha, beta and unkPenalty sit in the middle of a flat optimum on synthetic posteriors of
+ * held-out sentences with this repository's LM; tune them on the dev sets with the real model.
+ */
 export const BEAM_SEARCH_DEFAULTS = {
   beam: 32,
-  alpha: 0.5,
-  beta: 1,
-  unkPenalty: -5,
+  alpha: 0.4,
+  beta: 1.5,
+  unkPenalty: -2,
   tokenPruneLogProb: -10,
   tokenPruneMass: 0.999,
   unkThreshold: 0.5,
@@ -49,33 +58,39 @@ type Settings = { -readonly [K in keyof typeof BEAM_SEARCH_DEFAULTS]: number };
 
 /**
  * CTC prefix beam search with shallow fusion of a word n-gram LM: a hypothesis scores
- * ln P_ctc + alpha · ln P_lm(words, </s> at the end) + beta · words + unkPenalty · unknown words
- * + hot-word boosts. Sessions may add hot words, or a grammar, which replaces the LM (and beta):
+ * ln P_ctc + alpha · ln P_lm(words, </s> at the end) + beta · words
+ * + unkPenalty · characters of unknown words + hot-word boosts. Sessions may add hot words, or a grammar, which replaces the LM (and beta):
  * phrases are then ranked by ln P_ctc and hot-word boosts alone.
  */
 export class BeamSearchDecoder implements CtcDecoder {
   readonly settings: Readonly<Settings>;
   private readonly vocabulary: CtcVocabulary;
   private readonly lm: NgramLanguageModel | undefined;
+  private readonly lexicon: Lexicon | undefined;
 
   constructor(options: BeamSearchOptions) {
     this.vocabulary = new CtcVocabulary(options);
     this.lm = options.lm;
+    this.lexicon = options.lm && new Lexicon(options.lm, this.vocabulary);
     const settings: Settings = { ...BEAM_SEARCH_DEFAULTS };
     for (const key of Object.keys(settings) as (keyof Settings)[]) settings[key] = options[key] ?? settings[key];
     if (!(Number.isInteger(settings.beam) && settings.beam > 0)) throw new RangeError(`beam must be a positive integer, got ${settings.beam}`);
+    if (!(settings.alpha >= 0)) throw new RangeError(`alpha must be at least 0, got ${settings.alpha}`);
+    if (!(settings.unkPenalty <= 0)) throw new RangeError(`unkPenalty must be at most 0, got ${settings.unkPenalty}`);
     this.settings = settings;
   }
 
   createSession(options: SessionOptions = {}): DecoderSession {
     const grammar = options.grammar?.length ? grammarOf(options.grammar, this.vocabulary) : undefined;
-    const scorer = new WordScorer(grammar ? undefined : this.lm, this.settings);
+    const scorer = grammar ? new WordScorer(undefined, undefined, this.settings) : new WordScorer(this.lm, this.lexicon, this.settings);
+    const hotwords = options.hotwords ?? [];
     const search = new PrefixSearch({
       ...this.settings,
       vocabulary: this.vocabulary,
       scorer,
-      hotwords: hotwordTrie(options.hotwords ?? [], this.vocabulary),
+      hotwords: hotwordTrie(hotwords, this.vocabulary),
       grammar: grammar?.root ?? null,
+      maxGain: Math.max(this.settings.beta, 0) + Math.max(0, ...hotwords.map((h) => h.boost ?? DEFAULT_HOTWORD_BOOST)),
     });
     return new BeamSearchSession(search, scorer, this.vocabulary, grammar, this.settings.unkThreshold);
   }
@@ -134,12 +149,11 @@ class BeamSearchSession implements DecoderSession {
   }
 
   private ranked(beam: readonly BeamEntry[], path: BestPath, count: number): Hypothesis[] {
-    const endings = beam.filter((e) => !this.grammar || e.node.grammar?.complete).map((e) => this.ending(e));
-    const ranked = this.distinct(endings);
-    const hypotheses = ranked.slice(0, count).map((r) => r.hypothesis);
+    const endings = this.distinct(beam.filter((e) => !this.grammar || e.node.grammar?.complete).map((e) => this.ending(e)));
+    const hypotheses = endings.slice(0, count).map((e) => hypothesisOf(this.search.charactersOf(e.entry), this.vocabulary, e.score));
     if (!this.grammar) return hypotheses.length > 0 ? hypotheses : [nothing(path)];
     if (path.characters.length === 0) return [nothing(path)];
-    if (this.grammar.allowsUnknown && (ranked.length === 0 || this.outOfGrammar(ranked[0]!.acoustic, path))) {
+    if (this.grammar.allowsUnknown && (endings.length === 0 || this.outOfGrammar(endings[0]!.acoustic, path))) {
       return [unknown(path), ...hypotheses].slice(0, count);
     }
     return hypotheses.length > 0 ? hypotheses : [nothing(path)];
@@ -157,7 +171,7 @@ class BeamSearchSession implements DecoderSession {
     let score = node.score;
     let state = node.lmState;
     if (node.token !== this.vocabulary.space) {
-      const word = this.scorer.word(state, this.search.wordBefore(node));
+      const word = this.scorer.word(state, node.lexicon);
       score += word.score + (node.hotword?.complete ?? 0);
       state = word.state;
     }
@@ -165,20 +179,28 @@ class BeamSearchSession implements DecoderSession {
     return { entry, acoustic, score: acoustic + score + this.scorer.end(state) };
   }
 
-  /** Hypotheses best first, prefixes with the same text (one with a trailing space) merged. */
-  private distinct(endings: Ending[]): { hypothesis: Hypothesis; acoustic: number }[] {
-    const byText = new Map<string, { hypothesis: Hypothesis; acoustic: number }>();
-    for (const ending of endings.sort((a, b) => b.score - a.score)) {
-      const hypothesis = hypothesisOf(this.search.charactersOf(ending.entry), this.vocabulary, ending.score);
-      const same = byText.get(hypothesis.text);
-      if (same) {
-        same.hypothesis.score = logAddExp(same.hypothesis.score, ending.score);
-        same.acoustic = logAddExp(same.acoustic, ending.acoustic);
-      } else {
-        byText.set(hypothesis.text, { hypothesis, acoustic: ending.acoustic });
+  /**
+   * Endings best first, with a prefix and the same prefix plus a trailing space (the same text, the
+   * same fusion score) merged into the more probable one.
+   */
+  private distinct(endings: Ending[]): Ending[] {
+    const byText = new Map<number, Ending>();
+    for (const ending of endings) {
+      const node = ending.entry.node;
+      const key = node.token === this.vocabulary.space && node.parent ? node.parent.key : node.key;
+      const same = byText.get(key);
+      if (!same) {
+        byText.set(key, ending);
+        continue;
       }
+      const merged = {
+        entry: (same.score > ending.score ? same : ending).entry,
+        acoustic: logAddExp(same.acoustic, ending.acoustic),
+        score: logAddExp(same.score, ending.score),
+      };
+      byText.set(key, merged);
     }
-    return [...byText.values()].sort((a, b) => b.hypothesis.score - a.hypothesis.score);
+    return [...byText.values()].sort((a, b) => b.score - a.score);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { LmState } from '../lm/index.js';
 import type { GrammarNode } from './grammar.js';
 import type { HotwordNode } from './hotwords.js';
+import type { LexiconPosition } from './lexicon.js';
 import { logAddExp } from './log-math.js';
 import type { CtcVocabulary } from './vocabulary.js';
 import type { WordScorer } from './word-scorer.js';
@@ -19,7 +20,9 @@ export class PrefixNode {
     readonly key: number,
     /** LM state after the last completed word. */
     readonly lmState: LmState,
-    /** Fusion score of the completed words: LM, word bonus, unknown-word penalties, hot-word boosts. */
+    /** The word in progress in the LM's lexicon. */
+    readonly lexicon: LexiconPosition,
+    /** Fusion score so far: LM and word bonus of completed words, unknown-word penalties, hot-word boosts. */
     readonly score: number,
     /** Provisional hot-word bonus of the word in progress. */
     readonly partial: number,
@@ -64,6 +67,8 @@ export interface PrefixSearchSettings {
   scorer: WordScorer;
   hotwords: HotwordNode | null;
   grammar: GrammarNode | null;
+  /** An upper bound on what one character can add to a score (word bonus, hot-word boost). */
+  maxGain: number;
 }
 
 const ROOT_KEY = 0x5bd1e995;
@@ -83,7 +88,7 @@ export class PrefixSearch {
 
   initialBeam(): BeamEntry[] {
     const { vocabulary, scorer, hotwords, grammar } = this.settings;
-    const root = new PrefixNode(null, vocabulary.space, ROOT_KEY, scorer.startState(), 0, 0, hotwords, grammar, -1, -1, 0);
+    const root = new PrefixNode(null, vocabulary.space, ROOT_KEY, scorer.startState(), scorer.wordStart(), 0, 0, hotwords, grammar, -1, -1, 0);
     const entry = new BeamEntry(root, -1, -1, 0, true);
     entry.blank = 0;
     entry.total = 0;
@@ -107,14 +112,6 @@ export class PrefixSearch {
       chars.push({ token: node.parent.token, start: node.parentStart, end: node.parentEnd, peak: node.parentPeak });
     }
     return chars.reverse();
-  }
-
-  /** The word in progress at the end of a node's prefix ("" right after a space). */
-  wordBefore(node: PrefixNode): string {
-    const { vocabulary } = this.settings;
-    let word = '';
-    for (let n = node; n.parent && n.token !== vocabulary.space; n = n.parent) word = vocabulary.tokens[n.token] + word;
-    return word;
   }
 
   /**
@@ -147,11 +144,16 @@ export class PrefixSearch {
     return next;
   }
 
-  /** Adds every entry's prefix extended by each candidate character, merging equal prefixes. */
+  /**
+   * Adds every entry's prefix extended by each candidate character, merging equal prefixes. A new
+   * prefix that cannot beat the weakest carried one, even with the most a character can add, would
+   * not survive pruning and is not made.
+   */
   private extend(beam: readonly BeamEntry[], next: BeamEntry[], logprobs: Float32Array, offset: number, count: number): void {
     const { space } = this.settings.vocabulary;
     this.byKey.clear();
     for (const entry of next) this.byKey.set(entry.node.key, entry);
+    const floor = this.weakestCarried(next) - this.settings.maxGain;
     for (const [i, entry] of beam.entries()) {
       const last = entry.node.token;
       const either = logAddExp(entry.blank, entry.nonBlank);
@@ -164,17 +166,27 @@ export class PrefixSearch {
           continue;
         }
         if (this.settings.grammar && !entry.node.grammar?.next.has(token)) continue;
+        // Repeating the last symbol only makes a new character after a blank.
+        const contribution = (token === last ? entry.blank : either) + logProb;
         const key = childKey(entry.node.key, token);
         let target = this.byKey.get(key);
         if (!target) {
+          if (contribution + entry.node.score < floor) continue;
           target = new BeamEntry(this.child(entry, token), -1, -1, 0, false);
           this.byKey.set(key, target);
           next.push(target);
         }
-        // Repeating the last symbol only makes a new character after a blank.
-        addFresh(target, (token === last ? entry.blank : either) + logProb, entry);
+        addFresh(target, contribution, entry);
       }
     }
+  }
+
+  /** A lower bound on the total of the weakest carried entry when they fill the beam, else -Infinity. */
+  private weakestCarried(carried: readonly BeamEntry[]): number {
+    if (carried.length < this.settings.beam) return -Infinity;
+    let weakest = Infinity;
+    for (const entry of carried) weakest = Math.min(weakest, logAddExp(entry.blank, entry.stay) + entry.node.score + entry.node.partial);
+    return weakest;
   }
 
   /** Totals an entry and updates where its last symbol was emitted. */
@@ -206,15 +218,17 @@ export class PrefixSearch {
     const key = childKey(parent.key, token);
     const grammar = parent.grammar?.next.get(token) ?? null;
     if (token === vocabulary.space) {
-      const word = scorer.word(parent.lmState, this.wordBefore(parent));
+      const word = scorer.word(parent.lmState, parent.lexicon);
       const score = parent.score + word.score + (parent.hotword?.complete ?? 0);
       const hotword = parent.hotword?.next.get(token) ?? null;
-      return new PrefixNode(parent, token, key, word.state, score, 0, hotword, grammar, source.start, source.end, source.peak);
+      return new PrefixNode(parent, token, key, word.state, scorer.wordStart(), score, 0, hotword, grammar, source.start, source.end, source.peak);
     }
     const wordStart = parent.token === vocabulary.space;
     const hotword = parent.hotword?.next.get(token) ?? (wordStart ? hotwords?.next.get(token) : null) ?? null;
+    const lexicon = scorer.next(parent.lexicon, token);
+    const score = parent.score + scorer.charPenalty(parent.lexicon, lexicon);
     const partial = hotword?.partial ?? 0;
-    return new PrefixNode(parent, token, key, parent.lmState, parent.score, partial, hotword, grammar, source.start, source.end, source.peak);
+    return new PrefixNode(parent, token, key, parent.lmState, lexicon, score, partial, hotword, grammar, source.start, source.end, source.peak);
   }
 }
 

@@ -32,6 +32,10 @@ export class CtcVocabulary {
     return kept.replace(/ +/g, ' ').trim();
   }
 
+  has(char: string): boolean {
+    return this.indexOf.has(char);
+  }
+
   /** Token indices of an already normalised phrase. */
   encode(phrase: string): number[] {
     return [...phrase].map((c) => this.indexOf.get(c)!);

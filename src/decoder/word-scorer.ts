@@ -1,4 +1,5 @@
-import type { LmState, NgramLanguageModel } from '../lm/index.js';
+import { NO_WORD, UNKNOWN_WORD, type LmState, type NgramLanguageModel } from '../lm/index.js';
+import { OFF_LEXICON, type Lexicon, type LexiconPosition } from './lexicon.js';
 
 export interface FusionWeights {
   alpha: number;
@@ -7,28 +8,61 @@ export interface FusionWeights {
 }
 
 export interface WordScore {
-  /** alpha · ln P_lm(word | history) + beta, plus unkPenalty for a word the LM does not know. */
   score: number;
   state: LmState;
 }
 
-/** Shallow fusion of a word n-gram LM, with a cache by (state, word). Without an LM every word scores 0. */
+/**
+ * Shallow fusion of a word n-gram LM. A completed word scores alpha · ln P_lm(word | history) + beta,
+ * with P_lm(<unk> | history) for a word outside the LM's vocabulary, which also pays unkPenalty per
+ * character: a spelling cost, without which one long unknown word would be cheaper than the several
+ * known words it swallows. The penalty is paid as soon as the spelling leaves the lexicon, so doomed
+ * prefixes fall behind early. Without an LM everything scores 0.
+ */
 export class WordScorer {
-  private readonly cache = new Map<LmState, Map<string, WordScore>>();
+  private readonly unknownId: number;
+  private readonly cache = new Map<LmState, Map<number, WordScore>>();
 
-  constructor(private readonly lm: NgramLanguageModel | undefined, private readonly weights: FusionWeights) {}
+  /** `lexicon` must be the LM's. */
+  constructor(
+    private readonly lm: NgramLanguageModel | undefined,
+    private readonly lexicon: Lexicon | undefined,
+    private readonly weights: FusionWeights,
+  ) {
+    this.unknownId = lm?.wordId(UNKNOWN_WORD) ?? NO_WORD;
+  }
 
   startState(): LmState {
     return this.lm ? this.lm.startState() : 0;
   }
 
-  word(state: LmState, word: string): WordScore {
+  /** The lexicon position of a new word. */
+  wordStart(): LexiconPosition {
+    return this.lexicon ? 0 : OFF_LEXICON;
+  }
+
+  /** The lexicon position after one more character of the word. */
+  next(position: LexiconPosition, token: number): LexiconPosition {
+    return this.lexicon ? this.lexicon.next(position, token) : OFF_LEXICON;
+  }
+
+  /** The spelling penalty a character adds: for the whole word so far when it leaves the lexicon. */
+  charPenalty(position: LexiconPosition, next: LexiconPosition): number {
+    if (!this.lexicon || next !== OFF_LEXICON) return 0;
+    return position === OFF_LEXICON ? this.weights.unkPenalty : this.weights.unkPenalty * (this.lexicon.depth(position) + 1);
+  }
+
+  /** The score of completing the word spelled up to `position`. */
+  word(state: LmState, position: LexiconPosition): WordScore {
     if (!this.lm) return { score: 0, state };
+    const id = this.lexicon!.wordAt(position);
     let byWord = this.cache.get(state);
     if (!byWord) this.cache.set(state, (byWord = new Map()));
-    let scored = byWord.get(word);
-    if (!scored) byWord.set(word, (scored = this.score(this.lm, state, word)));
-    return scored;
+    let scored = byWord.get(id);
+    if (!scored) byWord.set(id, (scored = this.score(this.lm, state, id)));
+    if (id !== NO_WORD || position === OFF_LEXICON) return scored;
+    // A prefix of LM words that is not one: its spelling penalty is still unpaid.
+    return { score: scored.score + this.weights.unkPenalty * this.lexicon!.depth(position), state: scored.state };
   }
 
   /** alpha · ln P_lm(</s> | state). */
@@ -36,9 +70,8 @@ export class WordScorer {
     return this.lm ? this.weights.alpha * this.lm.endScore(state) : 0;
   }
 
-  private score(lm: NgramLanguageModel, state: LmState, word: string): WordScore {
-    const { alpha, beta, unkPenalty } = this.weights;
-    const next = lm.score(state, lm.wordId(word));
-    return { score: alpha * next.logProb + beta + (lm.has(word) ? 0 : unkPenalty), state: next.state };
+  private score(lm: NgramLanguageModel, state: LmState, id: number): WordScore {
+    const next = lm.score(state, id === NO_WORD ? this.unknownId : id);
+    return { score: this.weights.alpha * next.logProb + this.weights.beta, state: next.state };
   }
 }

@@ -39,7 +39,7 @@ export class NgramLanguageModel {
   /** @internal Use parseArpa or loadArpa. */
   constructor(
     order: number,
-    private readonly words: Map<string, number>,
+    private readonly ids: Map<string, number>,
     private readonly children: PairTable,
     private readonly logProb: Float32Array,
     private readonly backoff: Float32Array,
@@ -47,24 +47,29 @@ export class NgramLanguageModel {
     private readonly depth: Uint8Array,
   ) {
     this.order = order;
-    this.unkId = words.get(UNKNOWN_WORD) ?? NO_WORD;
-    this.endId = words.get(SENTENCE_END) ?? NO_WORD;
-    const startWord = words.get(SENTENCE_START);
+    this.unkId = ids.get(UNKNOWN_WORD) ?? NO_WORD;
+    this.endId = ids.get(SENTENCE_END) ?? NO_WORD;
+    const startWord = ids.get(SENTENCE_START);
     this.start = startWord === undefined ? ROOT : children.get(ROOT, startWord);
   }
 
   get vocabularySize(): number {
-    return this.words.size;
+    return this.ids.size;
   }
 
   /** Whether the word is in the vocabulary (`<unk>` itself does not count). */
   has(word: string): boolean {
-    return word !== UNKNOWN_WORD && this.words.has(word);
+    return word !== UNKNOWN_WORD && this.ids.has(word);
+  }
+
+  /** The vocabulary with word ids, <s>, </s> and <unk> included. */
+  words(): IterableIterator<[string, number]> {
+    return this.ids.entries();
   }
 
   /** The word's id: its own, `<unk>`'s when it is out of vocabulary, or NO_WORD when there is no `<unk>`. */
   wordId(word: string): number {
-    return this.words.get(word) ?? this.unkId;
+    return this.ids.get(word) ?? this.unkId;
   }
 
   /** The state after `<s>`, where a sentence starts. */

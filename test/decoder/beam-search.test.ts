@@ -90,12 +90,24 @@ describe('BeamSearchDecoder', () => {
       expect(best!.score).toBeCloseTo(ctc + 0.7 * lm + 0.4, 4);
     });
 
-    it('penalises words the LM does not know', () => {
-      const frames = [{ d: 0.9, '-': 0.1 }, { o: 0.999 }, { g: 0.999 }];
+    it('penalises each character of words the LM does not know', () => {
+      const frames = [{ d: 0.9, '-': 0.1 }, { o: 0.999 }, { g: 0.999 }, { ' ': 0.999 }, { c: 0.999 }, { a: 0.999 }, { t: 0.999 }];
       const [plain] = decode(frames, { lm: LM, unkPenalty: 0 });
-      const [penalised] = decode(frames, { lm: LM, unkPenalty: -4 });
-      expect(penalised!.text).toBe('dog');
-      expect(penalised!.score).toBeCloseTo(plain!.score - 4, 4);
+      const [penalised] = decode(frames, { lm: LM, unkPenalty: -1.5 });
+      expect(penalised!.text).toBe('dog cat');
+      expect(penalised!.score).toBeCloseTo(plain!.score - 3 * 1.5, 4);
+      // "ca" is a prefix of an LM word but not one: it pays when it ends.
+      const [prefix] = decode(frames.slice(0, 6), { lm: LM, unkPenalty: -1.5 });
+      const [prefixFree] = decode(frames.slice(0, 6), { lm: LM, unkPenalty: 0 });
+      expect(prefix!.text).toBe('dog ca');
+      expect(prefix!.score).toBeCloseTo(prefixFree!.score - 5 * 1.5, 4);
+    });
+
+    it('restores word boundaries the acoustics run together', () => {
+      const space = { ' ': 0.4, '-': 0.59 };
+      const frames = [...spoken('zork'), space, ...spoken('the'), space, ...spoken('cat'), space, ...spoken('the'), space, ...spoken('cat')];
+      expect(text(frames)).toBe('zorkthecatthecat');
+      expect(text(frames, { lm: LM })).toBe('zork the cat the cat');
     });
   });
 

@@ -1,0 +1,52 @@
+import { NO_WORD, type NgramLanguageModel } from '../lm/index.js';
+import type { CtcVocabulary } from './vocabulary.js';
+
+/** A node of the lexicon trie; the root is 0 (the empty word). */
+export type LexiconPosition = number;
+
+/** Where a word in progress is once it is no prefix of any LM word. */
+export const OFF_LEXICON: LexiconPosition = -1;
+
+/** The LM's words as a character trie, so a hypothesis knows its word's id without building strings. */
+export class Lexicon {
+  private readonly children = new Map<number, LexiconPosition>();
+  private readonly wordIds: number[] = [NO_WORD];
+  private readonly depths: number[] = [0];
+
+  constructor(lm: NgramLanguageModel, private readonly vocabulary: CtcVocabulary) {
+    for (const [word, id] of lm.words()) {
+      if (![...word].every((c) => vocabulary.has(c) && c !== ' ')) continue;
+      let node = 0;
+      for (const token of vocabulary.encode(word)) node = this.childOf(node, token);
+      this.wordIds[node] = id;
+    }
+  }
+
+  /** The position after one more character, or OFF_LEXICON. */
+  next(position: LexiconPosition, token: number): LexiconPosition {
+    if (position === OFF_LEXICON) return OFF_LEXICON;
+    return this.children.get(position * this.vocabulary.size + token) ?? OFF_LEXICON;
+  }
+
+  /** Characters spelled to reach the position. */
+  depth(position: LexiconPosition): number {
+    return this.depths[position]!;
+  }
+
+  /** The LM word id spelled up to this position, or NO_WORD. */
+  wordAt(position: LexiconPosition): number {
+    return position === OFF_LEXICON ? NO_WORD : this.wordIds[position]!;
+  }
+
+  private childOf(node: LexiconPosition, token: number): LexiconPosition {
+    const key = node * this.vocabulary.size + token;
+    let child = this.children.get(key);
+    if (child === undefined) {
+      child = this.wordIds.length;
+      this.wordIds.push(NO_WORD);
+      this.depths.push(this.depths[node]! + 1);
+      this.children.set(key, child);
+    }
+    return child;
+  }
+}
