@@ -142,15 +142,18 @@ class FinalLines implements LiveOutput {
 
 /** The partial on one line rewritten in place, each final on a line of its own. */
 class TerminalLine implements LiveOutput {
+  /** The partial as drawn, cut to the terminal's width. */
   private shown = '';
 
   constructor(private readonly terminal: NodeJS.WriteStream) {}
 
   partial(text: string): void {
-    if (text === this.shown) return;
-    this.shown = text;
-    // One column spare: writing the last column makes some terminals wrap.
-    this.terminal.write(`\r\x1b[K${tail(text, (this.terminal.columns || 80) - 1)}`);
+    // Columns left free: two for the "^C" the terminal echoes on Ctrl-C, one because writing the
+    // last column makes some terminals wrap; a wrapped line would not be cleared by the next redraw.
+    const line = tail(text, (this.terminal.columns || 80) - 3);
+    if (line === this.shown) return;
+    this.shown = line;
+    this.terminal.write(`\r\x1b[K${line}`);
   }
 
   final(result: FinalResult): void {
