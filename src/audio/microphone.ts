@@ -94,9 +94,9 @@ export class Microphone {
     recording.process.on('error', (error: NodeJS.ErrnoException) => {
       fail(error.code === 'ENOENT' ? MicrophoneError.missing(this.recorder) : this.failure(error.message));
     });
-    recording.process.on('close', (code: number | null) => {
+    recording.process.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
       const said = lastLine(stderr);
-      fail(this.failure(`exited with code ${code}${said ? `: ${said}` : ''}`));
+      fail(this.failure(`${code === null ? `was killed by ${signal}` : `exited with code ${code}`}${said ? `: ${said}` : ''}`));
     });
     recording.process.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     // The library also reports a non-zero exit as an 'error' event carrying a string; 'close' above covers it.

@@ -49,7 +49,7 @@ export async function listenCommand(argv: string[]): Promise<number> {
   }
   const model = await Model.load(values.model ?? DEFAULT_MODEL_DIR, { lm: !values['no-lm'] });
   const stream = model.createStream({ sampleRate: microphone.sampleRate, words: true, endpoint });
-  const output = values.json ? new JsonLines() : process.stdout.isTTY ? new TerminalLine(process.stdout) : new FinalLines();
+  const output = values.json ? new JsonLines() : process.stdout.isTTY ? new TerminalLine() : new FinalLines();
   if (process.stderr.isTTY) process.stderr.write(`Listening through ${microphone.recorder}; Ctrl-C to stop.\n`);
   try {
     return await transcribeLive(microphone, stream, output);
@@ -145,24 +145,22 @@ class TerminalLine implements LiveOutput {
   /** The partial as drawn, cut to the terminal's width. */
   private shown = '';
 
-  constructor(private readonly terminal: NodeJS.WriteStream) {}
-
   partial(text: string): void {
     // Columns left free: two for the "^C" the terminal echoes on Ctrl-C, one because writing the
     // last column makes some terminals wrap; a wrapped line would not be cleared by the next redraw.
-    const line = tail(text, (this.terminal.columns || 80) - 3);
+    const line = tail(text, (process.stdout.columns || 80) - 3);
     if (line === this.shown) return;
     this.shown = line;
-    this.terminal.write(`\r\x1b[K${line}`);
+    process.stdout.write(`\r\x1b[K${line}`);
   }
 
   final(result: FinalResult): void {
     this.shown = '';
-    this.terminal.write(result.text ? `\r\x1b[K${result.text}\n` : '\r\x1b[K');
+    process.stdout.write(result.text ? `\r\x1b[K${result.text}\n` : '\r\x1b[K');
   }
 
   end(): void {
-    if (this.shown) this.terminal.write('\r\x1b[K');
+    if (this.shown) process.stdout.write('\r\x1b[K');
   }
 }
 
