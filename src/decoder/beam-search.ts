@@ -171,8 +171,8 @@ class BeamSearchSession implements DecoderSession {
     let score = node.score;
     let state = node.lmState;
     if (node.token !== this.vocabulary.space) {
-      const word = this.scorer.word(state, node.lexicon);
-      score += word.score + (node.hotword?.complete ?? 0);
+      const word = this.search.completeWord(node);
+      score += word.score;
       state = word.state;
     }
     const acoustic = logAddExp(entry.blank, entry.nonBlank);

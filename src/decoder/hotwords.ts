@@ -17,10 +17,14 @@ export interface HotwordNode {
   complete: number;
 }
 
-/** A character trie of the hot phrases; the returned root matches the start of a word. */
+/**
+ * A character trie of the hot phrases; the returned root matches the start of a word. A word on a
+ * hot phrase counts as known to the LM: it pays no spelling penalty. Phrases with boost 0 are left out.
+ */
 export function hotwordTrie(hotwords: readonly Hotword[], vocabulary: CtcVocabulary): HotwordNode | null {
   const root = newNode();
   for (const { phrase, boost = DEFAULT_HOTWORD_BOOST } of hotwords) {
+    if (boost === 0) continue;
     const words = vocabulary.normalize(phrase).split(' ').filter((w) => w !== '');
     let node = root;
     for (const [i, word] of words.entries()) {

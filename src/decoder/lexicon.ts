@@ -11,7 +11,6 @@ export const OFF_LEXICON: LexiconPosition = -1;
 export class Lexicon {
   private readonly children = new Map<number, LexiconPosition>();
   private readonly wordIds: number[] = [NO_WORD];
-  private readonly depths: number[] = [0];
 
   constructor(lm: NgramLanguageModel, private readonly vocabulary: CtcVocabulary) {
     for (const [word, id] of lm.words()) {
@@ -28,11 +27,6 @@ export class Lexicon {
     return this.children.get(position * this.vocabulary.size + token) ?? OFF_LEXICON;
   }
 
-  /** Characters spelled to reach the position. */
-  depth(position: LexiconPosition): number {
-    return this.depths[position]!;
-  }
-
   /** The LM word id spelled up to this position, or NO_WORD. */
   wordAt(position: LexiconPosition): number {
     return position === OFF_LEXICON ? NO_WORD : this.wordIds[position]!;
@@ -44,7 +38,6 @@ export class Lexicon {
     if (child === undefined) {
       child = this.wordIds.length;
       this.wordIds.push(NO_WORD);
-      this.depths.push(this.depths[node]! + 1);
       this.children.set(key, child);
     }
     return child;

@@ -1,10 +1,10 @@
 import type { LmState } from '../lm/index.js';
 import type { GrammarNode } from './grammar.js';
 import type { HotwordNode } from './hotwords.js';
-import type { LexiconPosition } from './lexicon.js';
+import { OFF_LEXICON, type LexiconPosition } from './lexicon.js';
 import { logAddExp } from './log-math.js';
 import type { CtcVocabulary } from './vocabulary.js';
-import type { WordScorer } from './word-scorer.js';
+import type { WordScore, WordScorer } from './word-scorer.js';
 import type { EmittedChar } from './words.js';
 
 /**
@@ -22,10 +22,13 @@ export class PrefixNode {
     readonly lmState: LmState,
     /** The word in progress in the LM's lexicon. */
     readonly lexicon: LexiconPosition,
-    /** Fusion score so far: LM and word bonus of completed words, unknown-word penalties, hot-word boosts. */
+    /** Characters of the word in progress. */
+    readonly wordLength: number,
+    /** Fusion score so far: LM and word bonus of completed words, spelling penalties, hot-word boosts. */
     readonly score: number,
     /** Provisional hot-word bonus of the word in progress. */
     readonly partial: number,
+    /** Where the text stands in the hot phrases; within a word, null once the word is no hot word's prefix. */
     readonly hotword: HotwordNode | null,
     readonly grammar: GrammarNode | null,
     /** How the parent's last symbol was emitted, on the path this node was made from. */
@@ -88,7 +91,7 @@ export class PrefixSearch {
 
   initialBeam(): BeamEntry[] {
     const { vocabulary, scorer, hotwords, grammar } = this.settings;
-    const root = new PrefixNode(null, vocabulary.space, ROOT_KEY, scorer.startState(), scorer.wordStart(), 0, 0, hotwords, grammar, -1, -1, 0);
+    const root = new PrefixNode(null, vocabulary.space, ROOT_KEY, scorer.startState(), scorer.wordStart(), 0, 0, 0, hotwords, grammar, -1, -1, 0);
     const entry = new BeamEntry(root, -1, -1, 0, true);
     entry.blank = 0;
     entry.total = 0;
@@ -211,6 +214,19 @@ export class PrefixSearch {
     return kept.sort((a, b) => b.total - a.total).slice(0, this.settings.beam);
   }
 
+  /**
+   * The score of ending the node's word in progress, and the LM state after it. A word the LM does
+   * not know pays its spelling penalty here if it has not yet: when it is a prefix of known words
+   * or of a hot word. A hot word pays none.
+   */
+  completeWord(node: PrefixNode): WordScore {
+    const { scorer } = this.settings;
+    const word = scorer.word(node.lmState, node.lexicon);
+    const boost = node.hotword?.complete ?? 0;
+    const unpaid = boost === 0 && !scorer.isWord(node.lexicon) && this.knownSoFar(node);
+    return { score: word.score + boost + (unpaid ? scorer.spelling(node.wordLength) : 0), state: word.state };
+  }
+
   /** The node for the source entry's prefix extended by one symbol, with its LM and hot-word bookkeeping. */
   private child(source: BeamEntry, token: number): PrefixNode {
     const { vocabulary, scorer, hotwords } = this.settings;
@@ -218,17 +234,25 @@ export class PrefixSearch {
     const key = childKey(parent.key, token);
     const grammar = parent.grammar?.next.get(token) ?? null;
     if (token === vocabulary.space) {
-      const word = scorer.word(parent.lmState, parent.lexicon);
-      const score = parent.score + word.score + (parent.hotword?.complete ?? 0);
+      const word = this.completeWord(parent);
       const hotword = parent.hotword?.next.get(token) ?? null;
-      return new PrefixNode(parent, token, key, word.state, scorer.wordStart(), score, 0, hotword, grammar, source.start, source.end, source.peak);
+      const score = parent.score + word.score;
+      return new PrefixNode(parent, token, key, word.state, scorer.wordStart(), 0, score, 0, hotword, grammar, source.start, source.end, source.peak);
     }
     const wordStart = parent.token === vocabulary.space;
     const hotword = parent.hotword?.next.get(token) ?? (wordStart ? hotwords?.next.get(token) : null) ?? null;
     const lexicon = scorer.next(parent.lexicon, token);
-    const score = parent.score + scorer.charPenalty(parent.lexicon, lexicon);
+    const length = parent.wordLength + 1;
+    // A word that just became unknown pays for all its characters, afterwards for each new one.
+    const known = lexicon !== OFF_LEXICON || hotword !== null;
+    const score = parent.score + (known ? 0 : scorer.spelling(this.knownSoFar(parent) ? length : 1));
     const partial = hotword?.partial ?? 0;
-    return new PrefixNode(parent, token, key, parent.lmState, lexicon, score, partial, hotword, grammar, source.start, source.end, source.peak);
+    return new PrefixNode(parent, token, key, parent.lmState, lexicon, length, score, partial, hotword, grammar, source.start, source.end, source.peak);
+  }
+
+  /** Whether the word in progress is still a prefix of an LM word or a hot word. */
+  private knownSoFar(node: PrefixNode): boolean {
+    return node.token === this.settings.vocabulary.space || node.lexicon !== OFF_LEXICON || node.hotword !== null;
   }
 }
 

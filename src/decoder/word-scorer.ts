@@ -13,11 +13,9 @@ export interface WordScore {
 }
 
 /**
- * Shallow fusion of a word n-gram LM. A completed word scores alpha · ln P_lm(word | history) + beta,
+ * Shallow fusion of a word n-gram LM: a completed word scores alpha · ln P_lm(word | history) + beta,
  * with P_lm(<unk> | history) for a word outside the LM's vocabulary, which also pays unkPenalty per
- * character: a spelling cost, without which one long unknown word would be cheaper than the several
- * known words it swallows. The penalty is paid as soon as the spelling leaves the lexicon, so doomed
- * prefixes fall behind early. Without an LM everything scores 0.
+ * character (see `spelling`). Without an LM everything scores 0.
  */
 export class WordScorer {
   private readonly unknownId: number;
@@ -46,13 +44,20 @@ export class WordScorer {
     return this.lexicon ? this.lexicon.next(position, token) : OFF_LEXICON;
   }
 
-  /** The spelling penalty a character adds: for the whole word so far when it leaves the lexicon. */
-  charPenalty(position: LexiconPosition, next: LexiconPosition): number {
-    if (!this.lexicon || next !== OFF_LEXICON) return 0;
-    return position === OFF_LEXICON ? this.weights.unkPenalty : this.weights.unkPenalty * (this.lexicon.depth(position) + 1);
+  /** Whether the spelling up to `position` is an LM word. */
+  isWord(position: LexiconPosition): boolean {
+    return this.lexicon !== undefined && this.lexicon.wordAt(position) !== NO_WORD;
   }
 
-  /** The score of completing the word spelled up to `position`. */
+  /**
+   * The spelling penalty of `characters` characters of an unknown word. Per character, not per word:
+   * a flat cost would make one long unknown word cheaper than the known words it swallows.
+   */
+  spelling(characters: number): number {
+    return this.lm ? this.weights.unkPenalty * characters : 0;
+  }
+
+  /** alpha · ln P_lm(word spelled up to `position` | state) + beta, and the state after the word. */
   word(state: LmState, position: LexiconPosition): WordScore {
     if (!this.lm) return { score: 0, state };
     const id = this.lexicon!.wordAt(position);
@@ -60,9 +65,7 @@ export class WordScorer {
     if (!byWord) this.cache.set(state, (byWord = new Map()));
     let scored = byWord.get(id);
     if (!scored) byWord.set(id, (scored = this.score(this.lm, state, id)));
-    if (id !== NO_WORD || position === OFF_LEXICON) return scored;
-    // A prefix of LM words that is not one: its spelling penalty is still unpaid.
-    return { score: scored.score + this.weights.unkPenalty * this.lexicon!.depth(position), state: scored.state };
+    return scored;
   }
 
   /** alpha · ln P_lm(</s> | state). */

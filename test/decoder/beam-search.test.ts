@@ -129,6 +129,13 @@ describe('BeamSearchDecoder', () => {
       expect(text(alone, {}, { hotwords: [{ phrase: 'garvis', boost: 1.5 }] })).toBe('garvis');
     });
 
+    it('count as known words for the LM: no spelling penalty', () => {
+      // "cab" is not in the LM: without the exemption it would pay 3 × 2 and lose to "cat".
+      const frames = [...spoken('ca'), { t: 0.6, b: 0.35 }, { '-': 0.95 }];
+      expect(text(frames, { lm: LM, unkPenalty: -2 })).toBe('cat');
+      expect(text(frames, { lm: LM, unkPenalty: -2 }, { hotwords: [{ phrase: 'cab', boost: 3 }] })).toBe('cab');
+    });
+
     it('keep a hot word alive through its prefix', () => {
       // With 2 prefixes, "the b" is third after "the c" and "the p" and would be dropped before "bat" completes.
       const frames = [...spoken('the '), { c: 0.45, p: 0.3, b: 0.2 }, { '-': 0.95 }, ...spoken('at')];
