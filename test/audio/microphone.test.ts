@@ -8,17 +8,22 @@ import { Microphone, MicrophoneError, type Recorder } from '../../src/audio/inde
 import { Pcm16Decoder } from '../../src/audio/microphone.js';
 import { emptyDir, fakeRecorderDir } from '../cli/recorders.js';
 
-const SAMPLES = Int16Array.from({ length: 4000 }, (_, i) => Math.round(32767 * Math.sin(i / 7)) - (i % 3));
+const SAMPLES = Int16Array.from({ length: 4000 }, (_, i) => Math.round(32000 * Math.sin(i / 7)) - (i % 3));
 
 function bytesOf(samples: Int16Array): Uint8Array {
   const bytes = new Uint8Array(samples.length * 2);
-  samples.forEach((s, i) => new DataView(bytes.buffer).setInt16(2 * i, s, true));
+  const view = new DataView(bytes.buffer);
+  samples.forEach((s, i) => view.setInt16(2 * i, s, true));
   return bytes;
 }
 
 function concat(parts: Int16Array[]): Int16Array {
   const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((offset, p) => (all.set(p, offset), offset + p.length), 0);
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length;
+  }
   return all;
 }
 
