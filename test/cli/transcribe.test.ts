@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { countErrors } from '../../src/text/error-rate.js';
+import { normalizeText } from '../../src/text/normalize.js';
+import { CLI, SAMPLES_DIR } from '../helpers.js';
+
+const run = promisify(execFile);
+const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
+const reference = (clip: string): string => normalizeText(readFileSync(path.join(SAMPLES_DIR, clip.replace('.wav', '.txt')), 'utf8'));
+
+/** A folder tree of the bundled clips, one of them under a subfolder, plus a corrupt WAV. */
+function makeInputTree(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-transcribe-'));
+  mkdirSync(path.join(dir, 'in', 'sub'), { recursive: true });
+  clips.forEach((clip, i) => copyFileSync(path.join(SAMPLES_DIR, clip), path.join(dir, 'in', i === 0 ? 'sub' : '', clip)));
+  writeFileSync(path.join(dir, 'in', 'broken.wav'), Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00'));
+  return dir;
+}
+
+describe('earshot transcribe', () => {
+  it('prints one JSON line per file with vosk-style words, and recognises the bundled speech', async () => {
+    const { stdout } = await run('node', [CLI, 'transcribe', SAMPLES_DIR]);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; text: string; result: { word: string; start: number; end: number; conf: number }[]; duration: number });
+    expect(lines).toHaveLength(clips.length);
+    let errors = 0;
+    let words = 0;
+    for (const line of lines) {
+      const counts = countErrors(normalizeText(line.text), reference(path.basename(line.file)));
+      errors += counts.wordErrors;
+      words += counts.words;
+      expect(line.duration).toBeGreaterThan(2);
+      for (const w of line.result) {
+        expect(w.end).toBeGreaterThan(w.start);
+        expect(w.conf).toBeGreaterThanOrEqual(0);
+        expect(w.conf).toBeLessThanOrEqual(1);
+      }
+      expect(line.result.map((w) => w.word).join(' ')).toBe(line.text);
+    }
+    expect(errors / words).toBeLessThan(0.35);
+  });
+
+  it('writes every format into --out mirroring the tree, reports a corrupt file, finishes the rest, and resumes', async () => {
+    const dir = makeInputTree();
+    const out = path.join(dir, 'out');
+    const first = await run('node', [CLI, 'transcribe', path.join(dir, 'in'), '--out', out, '--format', 'srt']).catch((e) => e);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/broken\.wav/);
+    const errorLine = JSON.parse(first.stdout.trim().split('\n')[0]) as { file: string; error: string };
+    expect(errorLine.file).toMatch(/broken\.wav$/);
+    expect(errorLine.error).toBeTruthy();
+    expect(existsSync(path.join(out, 'sub', clips[0].replace('.wav', '.srt')))).toBe(true);
+    const srt = readFileSync(path.join(out, clips[1].replace('.wav', '.srt')), 'utf8');
+    expect(srt).toMatch(/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n\S/);
+
+    const second = await run('node', [CLI, 'transcribe', path.join(dir, 'in'), '--out', out, '--format', 'srt']).catch((e) => e);
+    expect(second.stderr).toMatch(/3 files already done, skipped/);
+    expect(second.stdout.trim().split('\n')).toHaveLength(1);
+
+    for (const format of ['txt', 'json', 'vtt']) {
+      await run('node', [CLI, 'transcribe', path.join(dir, 'in', clips[1]), '--out', out, '--format', format]);
+    }
+    expect(readFileSync(path.join(out, clips[1].replace('.wav', '.vtt')), 'utf8')).toMatch(/^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> /);
+    expect(JSON.parse(readFileSync(path.join(out, clips[1].replace('.wav', '.json')), 'utf8')).segments.length).toBeGreaterThan(0);
+    expect(readFileSync(path.join(out, clips[1].replace('.wav', '.txt')), 'utf8').trim().length).toBeGreaterThan(0);
+  });
+
+  it('restricts output to a grammar', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-grammar-'));
+    const grammar = path.join(dir, 'grammar.txt');
+    writeFileSync(grammar, 'turn on the lights\ni suppose you wonder why she is coming up here\n[unk]\n');
+    const { stdout } = await run('node', [CLI, 'transcribe', path.join(SAMPLES_DIR, 'cathy-arctic_a0040.wav'), '--grammar', grammar]);
+    expect(JSON.parse(stdout).text).toBe('i suppose you wonder why she is coming up here');
+  });
+
+  it('rejects bad options with a usage error', async () => {
+    const result = await run('node', [CLI, 'transcribe', SAMPLES_DIR, '--format', 'docx']).catch((e) => e);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown --format/);
+  });
+});
