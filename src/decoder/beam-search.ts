@@ -23,7 +23,7 @@ export interface BeamSearchOptions extends VocabularyOptions {
   /**
    * Spelling cost per character of a word the LM does not know, on top of alpha · ln P_lm(<unk>)
    * (default -2). Per character, not per word: a flat cost makes one long unknown word cheaper than
-   * the known words it swallows, and the search stops emitting spaces.
+   * the known words it swallows, and the search stops emitting spaces. Hot words are exempt.
    */
   unkPenalty?: number;
   /** Characters with a lower log-probability in a frame are not tried there (default -10). */
@@ -57,10 +57,11 @@ export const BEAM_SEARCH_DEFAULTS = {
 type Settings = { -readonly [K in keyof typeof BEAM_SEARCH_DEFAULTS]: number };
 
 /**
- * CTC prefix beam search with shallow fusion of a word n-gram LM: a hypothesis scores
- * ln P_ctc + alpha · ln P_lm(words, </s> at the end) + beta · words
- * + unkPenalty · characters of unknown words + hot-word boosts. Sessions may add hot words, or a grammar, which replaces the LM (and beta):
- * phrases are then ranked by ln P_ctc and hot-word boosts alone.
+ * CTC prefix beam search with shallow fusion of a word n-gram LM. A hypothesis scores
+ *   ln P_ctc + alpha · ln P_lm(words, then </s>) + beta · words
+ *   + unkPenalty · characters of words the LM does not know + hot-word boosts,
+ * the LM terms added as each word completes. Sessions may add hot words, or a grammar, which
+ * replaces the LM and beta: phrases are then ranked by ln P_ctc and hot-word boosts alone.
  */
 export class BeamSearchDecoder implements CtcDecoder {
   readonly settings: Readonly<Settings>;

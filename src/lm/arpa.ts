@@ -17,6 +17,9 @@ export function parseArpa(text: string): NgramLanguageModel {
   let builder: NgramModelBuilder | undefined;
   let order = 0;
   let lineNumber = 0;
+  const fail = (message: string): never => {
+    throw new ArpaFormatError(`ARPA line ${lineNumber}: ${message}`);
+  };
   let section: 'preamble' | 'data' | 'ngrams' | 'end' = 'preamble';
   for (let start = 0; start < text.length && section !== 'end'; ) {
     const newline = text.indexOf('\n', start);
@@ -25,10 +28,9 @@ export function parseArpa(text: string): NgramLanguageModel {
     start = stop + 1;
     lineNumber++;
     if (line === '') continue;
-    const fail = (message: string): never => {
-      throw new ArpaFormatError(`ARPA line ${lineNumber}: ${message}`);
-    };
-    if (line === '\\data\\') {
+    if (section === 'ngrams' && line.charCodeAt(0) !== 0x5c) {
+      addNgram(builder!, line.split(/\s+/), order, fail);
+    } else if (line === '\\data\\') {
       section = 'data';
     } else if (line === '\\end\\') {
       section = 'end';
@@ -40,8 +42,6 @@ export function parseArpa(text: string): NgramLanguageModel {
       if (counts[order] === undefined) fail(`no count given for ${order}-grams`);
       builder ??= new NgramModelBuilder(counts.reduce((sum, count) => sum + (count ?? 0), 0));
       section = 'ngrams';
-    } else if (section === 'ngrams') {
-      addNgram(builder!, line.split(/\s+/), order, fail);
     } else if (section !== 'preamble') {
       fail(`unexpected "${line}"`);
     }
