@@ -4,6 +4,8 @@
 // The dev sets (an4 test, speechocean762 dev) are never read.
 // Run after `npm run build`:
 //   node training/build_lm.mjs --out models/en-bilstm/lm.arpa.gz [--order 3] [--prune 0]
+// Unpruned, the trigram model is about 6 MiB gzipped; --prune 1 (singletons dropped) gives 2 MiB
+// but dev perplexity 72 instead of 59 on an4 and 205 instead of 188 on speechocean762.
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
