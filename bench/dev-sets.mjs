@@ -29,3 +29,12 @@ for (const spec of DEV_SETS) {
   }
 }
 console.log(table(['set', 'system', 'utts', 'WER%', 'CER%', 'CPU s', 'CPU xRT', 'pocketsphinx CPU / this', 'peak RSS MB'], rows));
+
+// Start-up: wall time to load and transcribe one short clip, which is mostly loading the models.
+const short = prepareSet(DEV_SETS[0], 1);
+const startup = [
+  ['pocketsphinx', (await runPocketsphinx(short)).wall],
+  ['earshot beam+LM', (await runEarshot(short, ['--threads', '1'])).wall],
+  ['earshot greedy', (await runEarshot(short, ['--no-lm', '--threads', '1'])).wall],
+];
+console.log('\n' + table(['system', 'load + one short clip, wall s'], startup.map(([n, s]) => [n, s.toFixed(2)])));
