@@ -3,6 +3,7 @@ import { UsageError } from './errors.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
 import { FEATURES_HELP, featuresCommand } from './features.js';
 import { LISTEN_HELP, listenCommand } from './listen.js';
+import { SERVE_HELP, serveCommand } from './serve.js';
 import { TRANSCRIBE_HELP, transcribeCommand } from './transcribe.js';
 
 const HELP = `earshot: offline speech recognition
@@ -23,6 +24,7 @@ type Command = { run: (argv: string[]) => Promise<number>; help: string };
 const COMMANDS: Record<string, Command> = {
   transcribe: { run: transcribeCommand, help: TRANSCRIBE_HELP },
   listen: { run: listenCommand, help: LISTEN_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   features: { run: featuresCommand, help: FEATURES_HELP },
 };

@@ -1,0 +1,293 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Model } from '../recognizer/index.js';
+import { staticFiles } from './http.js';
+import { SubscriberHub } from './subscribers.js';
+import { VoskSession, type Replies } from './vosk-session.js';
+
+/** A live 16-bit PCM source the server transcribes itself, such as src/audio's Microphone. */
+export interface AudioSource {
+  /** Rate of the chunks it delivers. */
+  readonly sampleRate: number;
+  /** onError is called at most once, when the source cannot go on; no chunks follow it. */
+  start(onChunk: (pcm: Int16Array) => void, onError: (error: Error) => void): void;
+  stop(): void;
+}
+
+export interface ServerOptions {
+  /** The loaded model all sessions share; the server does not release it. */
+  model: Model;
+  /** Interface to listen on (default '127.0.0.1': this machine only). */
+  host?: string;
+  /** TCP port (default 2700, vosk-server's); 0 picks a free one. */
+  port?: number;
+  /**
+   * When set, WebSocket clients must present it as `?token=` or `Authorization: Bearer` (default
+   * none). It also lets pages from other origins connect, which are refused without one.
+   */
+  token?: string;
+  /** Audio sessions at once; more are closed with 1013 (default 8). */
+  maxSessions?: number;
+  /** Largest message in bytes; a client sending more is closed with 1009 (default 1 MiB). */
+  maxPayload?: number;
+  /** An audio session that sends nothing for this long is closed with 1001 (default 60 s). */
+  idleTimeoutMs?: number;
+  /** Ping interval; a peer that has not answered the previous ping is dropped (default 30 s). */
+  heartbeatMs?: number;
+  /** Transcribed from start to close as one more session, published to subscribers (default none). */
+  microphone?: AudioSource;
+  /** Told of failures no client hears of: the microphone's and the recognizer's (default: ignored). */
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  /** Where the web page is, e.g. http://127.0.0.1:2700/; the vosk endpoint is the same address with ws:. */
+  url: string;
+  port: number;
+  /** Closes every connection (1001), stops the microphone and stops listening. */
+  close(): Promise<void>;
+}
+
+export const SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 2700,
+  maxSessions: 8,
+  maxPayload: 1024 * 1024,
+  idleTimeoutMs: 60_000,
+  heartbeatMs: 30_000,
+} as const;
+
+/** WebSocket close codes the server uses; 1009 (message too big) comes from ws itself. */
+export const CLOSE_CODES = {
+  /** After the final that answers eof. */
+  eof: 1000,
+  /** Idle timeout, or the server shutting down. */
+  goingAway: 1001,
+  /** The recognizer failed on this session. */
+  internalError: 1011,
+  /** maxSessions audio sessions, or MAX_SUBSCRIBERS subscribers, are already connected. */
+  busy: 1013,
+} as const;
+
+/** Subscribers at once: each costs a copy of every event. */
+export const MAX_SUBSCRIBERS = 64;
+
+/** Messages a session may have waiting before the server stops reading its socket. */
+const MAX_BACKLOG = 8;
+
+/** How long a closing client gets to answer the close handshake at shutdown. */
+const CLOSE_GRACE_MS = 1000;
+
+type Route = 'audio' | 'subscribe';
+const ROUTES: Record<string, Route> = { '/': 'audio', '/subscribe': 'subscribe' };
+
+/**
+ * Starts the server: the vosk protocol at ws://host:port/, transcript events at /subscribe and the
+ * web page at http://host:port/. Resolves once it listens.
+ */
+export async function createServer(options: ServerOptions): Promise<RunningServer> {
+  const settings = { ...SERVER_DEFAULTS, log: () => {}, ...options };
+  const hub = new SubscriberHub();
+  const http = createHttpServer(await staticFiles());
+  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload });
+  let audioSessions = 0;
+
+  const serveAudio = (socket: WebSocket): void => {
+    if (audioSessions >= settings.maxSessions) {
+      socket.close(CLOSE_CODES.busy, `server busy: ${settings.maxSessions} sessions in progress`);
+      return;
+    }
+    audioSessions++;
+    socket.once('close', () => audioSessions--);
+    const session = new VoskSession(settings.model, { source: 'websocket', publish: (e) => hub.publish(e) });
+    serveVoskSession(socket, session, settings);
+  };
+  const serveSubscriber = (socket: WebSocket): void => {
+    if (hub.size >= MAX_SUBSCRIBERS) socket.close(CLOSE_CODES.busy, `server busy: ${MAX_SUBSCRIBERS} subscribers connected`);
+    else hub.add(socket);
+  };
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const route = ROUTES[url.pathname];
+    if (!route) return refuseUpgrade(socket, 404);
+    if (settings.token !== undefined && !hasToken(request, url, settings.token)) return refuseUpgrade(socket, 401);
+    if (settings.token === undefined && isCrossOrigin(request)) return refuseUpgrade(socket, 403);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      // A client's protocol violation (such as a frame over maxPayload): ws closes the socket itself.
+      ws.on('error', () => {});
+      wss.emit('connection', ws, request);
+      (route === 'audio' ? serveAudio : serveSubscriber)(ws);
+    });
+  });
+
+  const stopHeartbeat = startHeartbeat(wss, settings.heartbeatMs);
+  const stopMicrophone = options.microphone ? transcribeSource(options.microphone, settings, hub) : () => {};
+  await listen(http, settings.host, settings.port);
+  const { port } = http.address() as AddressInfo;
+
+  return {
+    url: `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}/`,
+    port,
+    async close() {
+      stopHeartbeat();
+      stopMicrophone();
+      await Promise.all([...wss.clients].map(closeGracefully));
+      wss.close();
+      await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** Connects a vosk-protocol socket to its session: replies in order, idle timeout, backpressure. */
+function serveVoskSession(socket: WebSocket, session: VoskSession, settings: { idleTimeoutMs: number; log: (message: string) => void }): void {
+  const idle = setTimeout(() => socket.close(CLOSE_CODES.goingAway, 'idle timeout'), settings.idleTimeoutMs);
+  const send = (replies: Replies): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    for (const reply of replies.messages) socket.send(JSON.stringify(reply));
+    if (replies.end) socket.close(CLOSE_CODES.eof, 'eof');
+    else if (socket.isPaused && session.backlog < MAX_BACKLOG) socket.resume();
+  };
+  const fail = (error: unknown): void => {
+    const message = `recognition failed: ${errorMessage(error)}`;
+    settings.log(`session ${session.id}: ${message}`);
+    send({ messages: [{ error: message }], end: false });
+    session.close();
+    socket.close(CLOSE_CODES.internalError, 'recognition failed');
+  };
+  socket.on('message', (data, isBinary) => {
+    idle.refresh();
+    session.receive(isBinary ? (data as Buffer) : data.toString()).then(send, fail);
+    if (session.backlog >= MAX_BACKLOG) socket.pause();
+  });
+  socket.once('close', () => {
+    clearTimeout(idle);
+    session.close();
+  });
+}
+
+/**
+ * Runs a server-side source as a session whose replies go nowhere; its transcript reaches
+ * subscribers. Chunks that arrive while the recognizer is busy are fed together, so a slow machine
+ * falls behind without queueing a decode per chunk.
+ */
+function transcribeSource(source: AudioSource, settings: { model: Model; log: (message: string) => void }, hub: SubscriberHub): () => void {
+  const session = new VoskSession(settings.model, { source: 'microphone', config: { sampleRate: source.sampleRate }, publish: (e) => hub.publish(e) });
+  let waiting: Int16Array[] = [];
+  let feeding = false;
+  const stop = (): void => {
+    source.stop();
+    session.close();
+  };
+  const fail = (error: unknown): void => {
+    settings.log(`microphone: ${errorMessage(error)}`);
+    stop();
+  };
+  const feedWaiting = async (): Promise<void> => {
+    feeding = true;
+    try {
+      while (waiting.length > 0) {
+        const samples = concatSamples(waiting);
+        waiting = [];
+        // Int16Array is host-endian: little-endian on every platform Node.js runs on.
+        await session.receive(new Uint8Array(samples.buffer));
+      }
+    } finally {
+      feeding = false;
+    }
+  };
+  source.start((pcm) => {
+    waiting.push(pcm);
+    if (!feeding) feedWaiting().catch(fail);
+  }, fail);
+  return stop;
+}
+
+function concatSamples(chunks: Int16Array[]): Int16Array {
+  const joined = new Int16Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return joined;
+}
+
+/** Pings every client each interval; one that has not answered the last ping is dropped. */
+function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => void {
+  const awaitingPong = new WeakSet<WebSocket>();
+  const answered = (socket: WebSocket): void => void awaitingPong.delete(socket);
+  wss.on('connection', (socket: WebSocket) => {
+    socket.on('pong', () => answered(socket));
+    socket.on('message', () => answered(socket));
+  });
+  const timer = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (awaitingPong.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      awaitingPong.add(socket);
+      socket.ping();
+    }
+  }, intervalMs);
+  return () => clearInterval(timer);
+}
+
+function hasToken(request: IncomingMessage, url: URL, token: string): boolean {
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const given = url.searchParams.get('token') ?? bearer;
+  return given !== undefined && given !== null && sameSecret(given, token);
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * A browser page from another site: without a token, any page the user visits could otherwise
+ * listen to /subscribe on localhost. Non-browser clients send no Origin.
+ */
+function isCrossOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function refuseUpgrade(socket: Duplex, status: number): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function closeGracefully(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.close(CLOSE_CODES.goingAway, 'server shutting down');
+  });
+}
+
+function listen(http: ReturnType<typeof createHttpServer>, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+}
