@@ -125,10 +125,10 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     });
   });
 
-  const stopHeartbeat = startHeartbeat(wss, settings.heartbeatMs);
-  const stopMicrophone = options.microphone ? transcribeSource(options.microphone, settings, hub) : () => {};
   await listen(http, settings.host, settings.port);
   const { port } = http.address() as AddressInfo;
+  const stopHeartbeat = startHeartbeat(wss, settings.heartbeatMs);
+  const stopMicrophone = options.microphone ? transcribeSource(options.microphone, settings, hub) : () => {};
 
   return {
     url: `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}/`,
