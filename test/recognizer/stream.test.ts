@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resample } from '../../src/audio/index.js';
+import { Model, transcribeSamples, type FinalResult } from '../../src/recognizer/index.js';
+import { countErrors } from '../../src/text/error-rate.js';
+import { loadSample, seededRandom } from '../helpers.js';
+
+const CLIP = 'cathy-arctic_a0040.wav';
+const REFERENCE = 'i suppose you wonder why she is coming up here';
+const wer = (text: string | undefined): number => {
+  const c = countErrors(text ?? '', REFERENCE);
+  return c.wordErrors / c.words;
+};
+
+describe('RecognizerStream on the shipped model', () => {
+  let model: Model;
+  const samples = loadSample(CLIP);
+  beforeAll(async () => {
+    model = await Model.load();
+  });
+  afterAll(() => model.release());
+
+  async function streamInPieces(pieces: (i: number) => number, input = samples, sampleRate = 16000) {
+    const stream = model.createStream({ sampleRate });
+    const partials: string[] = [];
+    for (let i = 0; i < input.length; ) {
+      const size = pieces(i);
+      await stream.acceptWaveform(input.subarray(i, i + size));
+      partials.push(stream.partialResult().partial);
+      i += size;
+    }
+    return { partials, final: await stream.finalResult() };
+  }
+
+  it('gives partials while audio arrives and a final with word timings', async () => {
+    const { partials, final } = await streamInPieces(() => 1600);
+    expect(partials.filter(Boolean).length).toBeGreaterThan(3);
+    expect(wer(final.text)).toBeLessThan(0.35);
+    const words = final.result!;
+    expect(words.map((w) => w.word).join(' ')).toBe(final.text);
+    for (let i = 1; i < words.length; i++) expect(words[i].start).toBeGreaterThanOrEqual(words[i - 1].end - 0.001);
+    expect(words[words.length - 1].end).toBeLessThanOrEqual(samples.length / 16000 + 0.05);
+  });
+
+  it('gives the same final for any chunking of the audio', async () => {
+    const random = seededRandom(11);
+    const a = await streamInPieces(() => 1 + Math.floor(random() * 5000));
+    const b = await streamInPieces(() => 16000);
+    expect(a.final).toEqual(b.final);
+  });
+
+  it('resamples 48 kHz and 8 kHz input, and takes 16-bit integers', async () => {
+    const at48k = await streamInPieces(() => 4800, resample(samples, 16000, 48000), 48000);
+    expect(wer(at48k.final.text)).toBeLessThan(0.35);
+    const at8k = await streamInPieces(() => 800, resample(samples, 16000, 8000), 8000);
+    expect(wer(at8k.final.text)).toBeLessThan(0.6);
+    const stream = model.createStream();
+    await stream.acceptWaveform(Int16Array.from(samples, (s) => Math.round(s * 32767)));
+    expect(wer((await stream.finalResult()).text)).toBeLessThan(0.35);
+  });
+
+  it('ends an utterance at a pause: two sentences with silence between give two finals, timed from stream start', async () => {
+    const gap = new Float32Array(16000 * 2);
+    const joined = new Float32Array(samples.length * 2 + gap.length);
+    joined.set(samples);
+    joined.set(samples, samples.length + gap.length);
+    const stream = model.createStream();
+    const finals: FinalResult[] = [];
+    for (let i = 0; i < joined.length; i += 1600) {
+      if (await stream.acceptWaveform(joined.subarray(i, i + 1600))) finals.push(stream.result());
+    }
+    finals.push(await stream.finalResult());
+    const spoken = finals.filter((f) => f.text);
+    expect(spoken).toHaveLength(2);
+    expect(spoken[1].result![0].start).toBeGreaterThan((samples.length + gap.length) / 16000 - 0.5);
+  });
+
+  it('shapes results like vosk: words off, alternatives, reset', async () => {
+    const plain = model.createStream({ words: false });
+    await plain.acceptWaveform(samples);
+    expect(Object.keys(await plain.finalResult())).toEqual(['text']);
+    const nbest = model.createStream({ maxAlternatives: 3 });
+    await nbest.acceptWaveform(samples);
+    const alternatives = (await nbest.finalResult()).alternatives!;
+    expect(alternatives.length).toBeGreaterThan(0);
+    expect(alternatives.length).toBeLessThanOrEqual(3);
+    expect(alternatives[0]).toHaveProperty('confidence');
+    const reset = model.createStream();
+    await reset.acceptWaveform(samples);
+    await reset.reset();
+    expect(reset.partialResult().partial).toBe('');
+    expect((await reset.finalResult()).text).toBe('');
+  });
+
+  it('transcribes a whole recording', async () => {
+    const transcript = await transcribeSamples(model, samples);
+    expect(wer(transcript.text)).toBeLessThan(0.35);
+    expect(transcript.duration).toBeCloseTo(samples.length / 16000, 3);
+    expect(transcript.segments).toHaveLength(1);
+  });
+});

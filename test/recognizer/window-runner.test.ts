@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { AcousticModel, ForwardState, ModelMetadata, WindowOutput } from '../../src/model/index.js';
+import { EndpointDetector } from '../../src/recognizer/endpoint.js';
+import { WindowRunner } from '../../src/recognizer/window-runner.js';
+
+/**
+ * A stand-in acoustic model with 1-dimensional features and a 2-symbol vocabulary: each output
+ * frame's first log-probability is the sum of its stacked inputs, and the state counts the chunk
+ * frames seen, so the tests can see exactly which frames each window got.
+ */
+class RecordingModel implements AcousticModel {
+  readonly calls: { chunk: number[]; lookahead: number[]; state: number }[] = [];
+  readonly metadata = {
+    vocabulary: ['<blank>', 'a'],
+    blank: 0,
+    features: { numCeps: 1 },
+    frameStack: 2,
+    frameRate: 50,
+    layers: 1,
+    hidden: 1,
+    streaming: { chunkFrames: 2, lookaheadFrames: 1 },
+  } as unknown as ModelMetadata;
+
+  initialState(): ForwardState {
+    return { h: new Float32Array(1), c: new Float32Array(1) };
+  }
+
+  async runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput> {
+    this.calls.push({ chunk: Array.from(chunk), lookahead: Array.from(lookahead), state: state.h[0] });
+    const frames = [...chunk, ...lookahead];
+    const logprobs = new Float32Array(frames.length);
+    for (let t = 0; t < frames.length / 2; t++) logprobs[2 * t] = frames[2 * t] + frames[2 * t + 1];
+    const next = state.h[0] + chunk.length / 2;
+    return { logprobs, chunkFrames: chunk.length / 2, lookaheadFrames: lookahead.length / 2, state: { h: Float32Array.of(next), c: Float32Array.of(next) } };
+  }
+
+  async release(): Promise<void> {}
+}
+
+const frames = (values: number[]): Float32Array[] => values.map((v) => Float32Array.of(v));
+
+describe('WindowRunner', () => {
+  it('cuts chunk + look-ahead windows, advances by the chunk and carries the forward state', async () => {
+    const model = new RecordingModel();
+    const runner = new WindowRunner(model, 2, 1);
+    const steps = await runner.push(frames([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+    expect(model.calls).toEqual([
+      { chunk: [1, 2, 3, 4], lookahead: [5, 6], state: 0 },
+      { chunk: [5, 6, 7, 8], lookahead: [9, 10], state: 2 },
+    ]);
+    expect(steps.map((s) => [s.final.frames, s.provisional.frames])).toEqual([[2, 1], [2, 1]]);
+    expect(runner.bufferedFrames).toBe(3);
+  });
+
+  it('flushes the rest as one final window, padding to a whole model frame, then starts afresh', async () => {
+    const model = new RecordingModel();
+    const runner = new WindowRunner(model, 2, 1);
+    await runner.push(frames([1, 2, 3, 4, 5, 6, 7]));
+    const last = await runner.flush();
+    expect(model.calls[1]).toEqual({ chunk: [5, 6], lookahead: [7, 7], state: 2 });
+    expect(last.frames).toBe(2);
+    expect(Array.from(last.logprobs)).toEqual([11, 0, 14, 0]);
+    await runner.push(frames([1, 1, 1, 1, 1, 1]));
+    expect(model.calls[2].state).toBe(0);
+  });
+
+  it('runs a whole utterance as one window from the initial state', async () => {
+    const model = new RecordingModel();
+    const block = await new WindowRunner(model, 2, 1).runWhole(frames([1, 2, 3, 4, 5]));
+    expect(model.calls).toEqual([{ chunk: [1, 2, 3, 4], lookahead: [5, 5], state: 0 }]);
+    expect(block.frames).toBe(3);
+  });
+});
+
+describe('EndpointDetector', () => {
+  const frameRate = 10;
+  const blank = Float32Array.of(0, -9);
+  const speech = Float32Array.of(-9, 0);
+  const run = (detector: EndpointDetector, frame: Float32Array, count: number): boolean => {
+    let ended = false;
+    for (let i = 0; i < count; i++) ended = detector.update(frame, 1, 2);
+    return ended;
+  };
+  const rules = { silenceWithoutSpeech: 2, silenceAfterSpeech: 0.5, maxUtterance: 5 };
+
+  it('ends after trailing silence that follows speech', () => {
+    const detector = new EndpointDetector(rules, frameRate, 0);
+    expect(run(detector, speech, 3)).toBe(false);
+    expect(run(detector, blank, 4)).toBe(false);
+    expect(run(detector, blank, 1)).toBe(true);
+  });
+
+  it('ends a silent utterance only after the longer silence', () => {
+    const detector = new EndpointDetector(rules, frameRate, 0);
+    expect(run(detector, blank, 19)).toBe(false);
+    expect(run(detector, blank, 1)).toBe(true);
+  });
+
+  it('ends an utterance that reaches the maximum length', () => {
+    const detector = new EndpointDetector(rules, frameRate, 0);
+    expect(run(detector, speech, 49)).toBe(false);
+    expect(run(detector, speech, 1)).toBe(true);
+  });
+});
