@@ -40,6 +40,14 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
+/** Waits until no line has arrived for `ms` milliseconds: the CLI has caught up with the audio. */
+async function quiet(lines: Line[], ms: number): Promise<void> {
+  for (let count = -1; count !== lines.length; ) {
+    count = lines.length;
+    await sleep(ms);
+  }
+}
+
 function wordErrorRate(hypothesis: string, wav: string): number {
   const reference = normalizeText(readFileSync(wav.replace(/\.wav$/, '.txt'), 'utf8'));
   const counts = countErrors(normalizeText(hypothesis), reference);
@@ -68,7 +76,7 @@ describe('earshot listen', () => {
     expect(run.lines[firstFinal]!.result!.length).toBeGreaterThan(0);
 
     await until(() => access(done).then(() => true, () => false), 'the recorder to finish playing');
-    await sleep(300);
+    await quiet(run.lines, 500);
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(0);
     const last = run.lines[run.lines.length - 1]!;
