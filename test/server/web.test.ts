@@ -70,11 +70,11 @@ describe('web page', () => {
     const page = await openPage();
     await page.click('#toggle');
     await page.waitForFunction(() => document.getElementById('partial')!.textContent !== '', null, { timeout: 30_000 });
-    await page.waitForFunction(() => document.querySelectorAll('#finals li').length > 0, null, { timeout: 30_000 });
-    await page.screenshot({ path: '/tmp/earshot-web-microphone.png' });
-    const [first] = await texts(page, '#finals li');
-    expect(wordErrorRate(first, reference)).toBeLessThanOrEqual(0.5);
+    // Chromium loops the file, and may start it anywhere: one of the finals is a whole loop.
+    const bestWordErrorRate = async (): Promise<number> => Math.min(1, ...(await texts(page, '#finals li')).map((t) => wordErrorRate(t, reference)));
+    await expect.poll(bestWordErrorRate, { timeout: 30_000, interval: 500 }).toBeLessThanOrEqual(0.5);
     expect(await page.textContent('#status')).toMatch(/Listening at \d+ Hz/);
+    await page.screenshot({ path: '/tmp/earshot-web-microphone.png' });
 
     await page.click('#toggle');
     await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Stopped.', null, { timeout: 20_000 });
