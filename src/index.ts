@@ -26,3 +26,4 @@ export { BEAM_SEARCH_DEFAULTS, BeamSearchDecoder, GreedyDecoder, type CtcDecoder
 export { loadArpa, NgramLanguageModel } from './lm/index.js';
 export { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ExecutionProvider, type ModelMetadata } from './model/index.js';
 export { normalizeText } from './text/normalize.js';
+export { CLOSE_CODES, createServer, SERVER_DEFAULTS, type AudioSource, type RunningServer, type ServerOptions, type TranscriptEvent } from './server/index.js';
