@@ -46,6 +46,7 @@ def parse_args():
     p.add_argument("--chunk", type=int, nargs="+", default=[8, 12], help="model frames per chunk")
     p.add_argument("--lookahead", type=int, default=4)
     p.add_argument("--dev-limit", type=int, default=400, help="utterances per dev set scored each epoch")
+    p.add_argument("--threads", type=int, default=1, help="torch threads; more than 1 only pays on an otherwise idle machine")
     p.add_argument("--seed", type=int, default=1)
     return p.parse_args()
 
@@ -97,7 +98,7 @@ def save(path, **state):
 
 def main():
     args = parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
