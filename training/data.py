@@ -1,7 +1,6 @@
 """Feature sets written by `earshot features`, held in memory, and batches of them."""
 import csv
 import math
-import random
 from pathlib import Path
 
 import numpy as np

@@ -20,7 +20,7 @@ import torch
 import torchaudio.functional as AF
 
 from augment import augment
-from common import CACHE, SAMPLE_RATE, SHARED, read_manifest, read_wav, write_manifest, write_wav_atomic
+from common import CACHE, SAMPLE_RATE, SHARED, read_wav, write_manifest, write_wav_atomic
 from corpora import find_corpora, load_corpus
 
 DATA = CACHE / "data"
