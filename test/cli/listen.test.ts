@@ -9,6 +9,7 @@ import { countErrors } from '../../src/text/error-rate.js';
 import { normalizeText } from '../../src/text/normalize.js';
 import { CLI, SAMPLES_DIR } from '../helpers.js';
 import { emptyDir, fakeRecorderDir } from './recorders.js';
+import { expectWordErrorRateAtMost } from '../accuracy.js';
 
 const FIRST = path.join(SAMPLES_DIR, 'cathy-arctic_a0040.wav');
 const SECOND = path.join(SAMPLES_DIR, 'cathy-arctic_a0074.wav');
@@ -72,7 +73,7 @@ describe('earshot listen', () => {
     await until(() => run.lines.some(isFinal), 'the first final');
     const firstFinal = run.lines.findIndex(isFinal);
     expect(run.lines.slice(0, firstFinal).filter((l) => l.partial).length).toBeGreaterThan(0);
-    expect(wordErrorRate(run.lines[firstFinal]!.text!, FIRST)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(run.lines[firstFinal]!.text!, FIRST), 0.5);
     expect(run.lines[firstFinal]!.result!.length).toBeGreaterThan(0);
 
     await until(() => access(done).then(() => true, () => false), 'the recorder to finish playing');
@@ -81,7 +82,7 @@ describe('earshot listen', () => {
     expect(await run.exit).toBe(0);
     const last = run.lines[run.lines.length - 1]!;
     expect(isFinal(last)).toBe(true);
-    expect(wordErrorRate(last.text!, SECOND)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(last.text!, SECOND), 0.5);
 
     const repeated = run.lines.filter((l, k) => k > 0 && l.partial !== undefined && l.partial === run.lines[k - 1]!.partial);
     expect(repeated).toEqual([]);

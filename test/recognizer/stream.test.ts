@@ -3,6 +3,7 @@ import { resample } from '../../src/audio/index.js';
 import { Model, transcribeSamples, type FinalResult } from '../../src/recognizer/index.js';
 import { countErrors } from '../../src/text/error-rate.js';
 import { loadSample, seededRandom } from '../helpers.js';
+import { expectWordErrorRateAtMost } from '../accuracy.js';
 
 const CLIP = 'cathy-arctic_a0040.wav';
 const REFERENCE = 'i suppose you wonder why she is coming up here';
@@ -34,7 +35,7 @@ describe('RecognizerStream on the shipped model', () => {
   it('gives partials while audio arrives and a final with word timings', async () => {
     const { partials, final } = await streamInPieces(() => 1600);
     expect(partials.filter(Boolean).length).toBeGreaterThan(3);
-    expect(wer(final.text)).toBeLessThan(0.35);
+    expectWordErrorRateAtMost(wer(final.text), 0.35);
     const words = final.result!;
     expect(words.map((w) => w.word).join(' ')).toBe(final.text);
     for (let i = 1; i < words.length; i++) expect(words[i].start).toBeGreaterThanOrEqual(words[i - 1].end - 0.001);
@@ -50,12 +51,12 @@ describe('RecognizerStream on the shipped model', () => {
 
   it('resamples 48 kHz and 8 kHz input, and takes 16-bit integers', async () => {
     const at48k = await streamInPieces(() => 4800, resample(samples, 16000, 48000), 48000);
-    expect(wer(at48k.final.text)).toBeLessThan(0.35);
+    expectWordErrorRateAtMost(wer(at48k.final.text), 0.35);
     const at8k = await streamInPieces(() => 800, resample(samples, 16000, 8000), 8000);
-    expect(wer(at8k.final.text)).toBeLessThan(0.6);
+    expectWordErrorRateAtMost(wer(at8k.final.text), 0.6);
     const stream = model.createStream();
     await stream.acceptWaveform(Int16Array.from(samples, (s) => Math.round(s * 32767)));
-    expect(wer((await stream.finalResult()).text)).toBeLessThan(0.35);
+    expectWordErrorRateAtMost(wer((await stream.finalResult()).text), 0.35);
   });
 
   it('ends an utterance at a pause: two sentences with silence between give two finals, timed from stream start', async () => {
@@ -93,7 +94,7 @@ describe('RecognizerStream on the shipped model', () => {
 
   it('transcribes a whole recording', async () => {
     const transcript = await transcribeSamples(model, samples);
-    expect(wer(transcript.text)).toBeLessThan(0.35);
+    expectWordErrorRateAtMost(wer(transcript.text), 0.35);
     expect(transcript.duration).toBeCloseTo(samples.length / 16000, 3);
     expect(transcript.segments).toHaveLength(1);
   });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/recognizer/index.js';
 import { createServer, type AudioSource, type TranscriptEvent } from '../../src/server/index.js';
 import { clip, frames, loadDefaultModel, VoskClient, wordErrorRate } from './helpers.js';
+import { expectWordErrorRateAtMost } from '../accuracy.js';
 
 const CLIP = 'cathy-arctic_a0040';
 
@@ -94,7 +95,7 @@ describe('/subscribe', () => {
       expect(types.indexOf('final')).toBeGreaterThan(types.indexOf('partial'));
       expect(types.at(-1)).toBe('session-end');
       const text = events.flatMap((e) => (e.type === 'final' ? [e.text] : [])).join(' ');
-      expect(wordErrorRate(text, reference)).toBeLessThanOrEqual(0.5);
+      expectWordErrorRateAtMost(wordErrorRate(text, reference), 0.5);
       subscriber.close();
     } finally {
       await server.close();
@@ -110,7 +111,7 @@ describe('/subscribe', () => {
     try {
       const early = new Subscriber(server.url);
       const final = await early.until((e) => e.type === 'final');
-      expect(wordErrorRate((final as { text: string }).text, reference)).toBeLessThanOrEqual(0.5);
+      expectWordErrorRateAtMost(wordErrorRate((final as { text: string }).text, reference), 0.5);
 
       const late = new Subscriber(server.url);
       const start = await late.until((e) => e.type === 'session-start');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/recognizer/index.js';
 import { createServer, type RunningServer } from '../../src/server/index.js';
 import { clip, finalsText, frames, loadDefaultModel, VoskClient, wordErrorRate, type Reply } from './helpers.js';
+import { expectWordErrorRateAtMost } from '../accuracy.js';
 
 const FIRST = 'cathy-arctic_a0040';
 const SECOND = 'cathy-arctic_a0074';
@@ -37,7 +38,7 @@ describe('vosk protocol', () => {
     const all = [...replies, ...last];
     const firstFinal = all.findIndex(isFinal);
     expect(all.slice(0, firstFinal).some((r) => r.partial)).toBe(true);
-    expect(wordErrorRate(finalsText(all), reference)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(finalsText(all), reference), 0.5);
     const words = all.filter(isFinal).flatMap((r) => r.result ?? []);
     expect(words.length).toBeGreaterThan(0);
     for (const w of words) expect(w.end).toBeGreaterThanOrEqual(w.start);
@@ -49,7 +50,7 @@ describe('vosk protocol', () => {
     client.post({ config: { sample_rate: 48000 } });
     const replies = await client.stream(frames(pcm, 48000, 0.25));
     replies.push(...(await client.send({ eof: 1 }).then(async (r) => [r!, ...(await client.rest())])));
-    expect(wordErrorRate(finalsText(replies), reference)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(finalsText(replies), reference), 0.5);
   });
 
   it('applies a config sent mid-stream to the audio after it, finalising what came before', async () => {
@@ -63,9 +64,9 @@ describe('vosk protocol', () => {
     after.push(...(await client.rest()));
 
     // The first utterance's final is the reply to the first frame after the config at the latest.
-    expect(wordErrorRate(finalsText([...before, after[0]]), first.reference)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(finalsText([...before, after[0]]), first.reference), 0.5);
     const secondFinals = after.slice(1).filter(isFinal);
-    expect(wordErrorRate(finalsText(secondFinals), second.reference)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(finalsText(secondFinals), second.reference), 0.5);
     for (const final of secondFinals) expect(final.result).toBeUndefined();
   });
 
@@ -77,13 +78,13 @@ describe('vosk protocol', () => {
     const replies = await client.stream(frames(first.pcm, 16000, 0.25));
     replies.push((await client.send('{ "reset" : 1 }'))!);
     expect(isFinal(replies.at(-1)!)).toBe(true);
-    expect(wordErrorRate(finalsText(replies), first.reference)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(finalsText(replies), first.reference), 0.5);
     expect(replies.filter(isFinal).every((r) => r.alternatives && r.alternatives.length >= 1)).toBe(true);
 
     const more = await client.stream(frames(second.pcm, 16000, 0.25));
     client.post({ eof: 1 });
     more.push(...(await client.rest()));
-    expect(wordErrorRate(finalsText(more), second.reference)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(finalsText(more), second.reference), 0.5);
     expect((await client.closed).code).toBe(1000);
   });
 
@@ -125,7 +126,7 @@ describe('vosk protocol', () => {
 
     const replies = await steadyReplies;
     replies.push(...(await steady.send({ eof: 1 }).then(async (r) => [r!, ...(await steady.rest())])));
-    expect(wordErrorRate(finalsText(replies), reference)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(finalsText(replies), reference), 0.5);
   });
 
   it('refuses pages from other origins when there is no token', async () => {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/recognizer/index.js';
 import { createServer, type RunningServer } from '../../src/server/index.js';
 import { clip, frames, loadDefaultModel, VoskClient, wordErrorRate } from './helpers.js';
+import { ACCURACY_CHECKED, expectWordErrorRateAtMost } from '../accuracy.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CLIP = 'cathy-arctic_a0040';
@@ -72,7 +73,8 @@ describe('web page', () => {
     await page.waitForFunction(() => document.getElementById('partial')!.textContent !== '', null, { timeout: 30_000 });
     // Chromium loops the file, and may start it anywhere: one of the finals is a whole loop.
     const bestWordErrorRate = async (): Promise<number> => Math.min(1, ...(await texts(page, '#finals li')).map((t) => wordErrorRate(t, reference)));
-    await expect.poll(bestWordErrorRate, { timeout: 30_000, interval: 500 }).toBeLessThanOrEqual(0.5);
+    if (ACCURACY_CHECKED) await expect.poll(bestWordErrorRate, { timeout: 30_000, interval: 500 }).toBeLessThanOrEqual(0.5);
+    else await expect.poll(async () => (await texts(page, '#finals li')).length, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0);
     expect(await page.textContent('#status')).toMatch(/Listening at \d+ Hz/);
     await page.screenshot({ path: '/tmp/earshot-web-microphone.png' });
 
@@ -91,7 +93,7 @@ describe('web page', () => {
     await page.waitForSelector('.session.ended', { timeout: 20_000 });
     await page.screenshot({ path: '/tmp/earshot-web-subscribe.png' });
     const finals = await texts(page, '.session.ended .finals li');
-    expect(wordErrorRate(finals.join(' '), reference)).toBeLessThanOrEqual(0.5);
+    expectWordErrorRateAtMost(wordErrorRate(finals.join(' '), reference), 0.5);
     expect(await page.textContent('.session.ended h2')).toMatch(/^websocket · 16000 Hz · .* · ended$/);
     await page.close();
   });
