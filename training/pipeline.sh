@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the whole recipe, each stage resuming where it stopped, then trains for MINUTES (default 60)
+# and exports the best checkpoint when it beats the shipped model. Run from the repository root:
+#   training/pipeline.sh [MINUTES] [extra train.py options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=${1:-60}
+shift || true
+F=cache/features
+export OMP_NUM_THREADS=1   # measured: two torch threads train twice as slowly as one on this machine
+earshot() { node dist/cli/main.js "$@"; }
+
+[ -d dist ] || npm run build
+[ -f cache/data/synth.tsv ] || /usr/bin/python3 training/prepare_data.py
+for set in real real-aug synth; do
+  [ -f $F/$set/index.tsv ] || earshot features cache/data/$set.tsv --out $F/$set
+done
+[ -f $F/dev-an4/index.tsv ] || earshot features ../shared/corpora/an4/manifest.tsv --split test --out $F/dev-an4
+[ -f $F/dev-so762/index.tsv ] || earshot features ../shared/corpora/speechocean762/manifest.tsv --split dev --out $F/dev-so762
+
+/usr/bin/python3 training/train.py \
+  --train $F/real/index.tsv --train $F/real-aug/index.tsv:0.3 --train $F/synth/index.tsv:0.6 \
+  --dev an4=$F/dev-an4/index.tsv --dev so762=$F/dev-so762/index.tsv \
+  --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --minutes "$minutes" "$@"
+
+/usr/bin/python3 - <<'PY'
+import json, sys, torch
+best = torch.load("cache/train/best.pt")
+shipped = json.load(open("models/en-bilstm/model.json"))["dev"]
+shipped_wer = sum(d["wer"] for d in shipped.values()) / len(shipped)
+print(f"best checkpoint mean dev WER {best['dev_wer']:.1f}, shipped {shipped_wer:.1f}")
+sys.exit(0 if best["dev_wer"] < shipped_wer else 1)
+PY
+echo "export with: /usr/bin/python3 training/export.py --checkpoint cache/train/best.pt --features $F/real/config.json --provenance '{...}'"
