@@ -1,7 +1,8 @@
 // `earshot serve` under load, with real WebSocket clients on 127.0.0.1 speaking the vosk protocol:
 // - concurrency: N clients each stream dev-set speech in real time (100 ms frames); the median
 //   latency from a word's last sample to the word showing in that client's partials;
-// - memory: server RSS idle, with N streams open (per stream), after 10 and after 1,000 sequential sessions;
+// - memory: server RSS idle, after N streams have run on open connections (per stream), and after 10
+//   and after 1,000 sequential sessions;
 // - the peer: pocketsphinx_continuous's CPU on the same audio, as streams per core.
 //
 //   npm run build && node bench/server.mjs [--streams 4,8,16,24] [--sessions 1000]
@@ -23,15 +24,15 @@ const speech = concat(pieces.flatMap((p) => [p, silence]));
 const pcm = Int16Array.from(speech, (s) => Math.max(-32768, Math.min(32767, Math.round(s * 32767))));
 
 const server = spawn('node', [EARSHOT, 'serve', '--port', String(PORT), '--max-sessions', '64', '--idle-timeout', '600'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-await new Promise((resolve) => server.stdout.once('data', resolve));
+await new Promise((resolve) => server.stderr.once('data', resolve));
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]) / 1024;
 
 const rows = [];
 const idle = rssMb();
 for (const n of streamCounts) {
   const clients = await Promise.all(Array.from({ length: n }, () => connect()));
-  const open = rssMb();
   const latencies = (await Promise.all(clients.map((ws, i) => streamRealTime(ws, i * 37)))).flat().sort((a, b) => a - b);
+  const open = rssMb();
   clients.forEach((ws) => ws.close());
   rows.push([n, median(latencies).toFixed(0), percentile(latencies, 0.9).toFixed(0), latencies.length, ((open - idle) / n).toFixed(1)]);
   process.stderr.write(`${n} streams: median latency ${median(latencies).toFixed(0)} ms\n`);
