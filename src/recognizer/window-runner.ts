@@ -54,13 +54,6 @@ export class WindowRunner {
     return steps;
   }
 
-  /** Runs what is left as the last window (see runWhole), then starts afresh as for a new utterance. */
-  async flush(): Promise<FrameBlock> {
-    const block = await this.runWhole(this.pending);
-    this.reset();
-    return block;
-  }
-
   /**
    * Runs frames as one final window from the carried state: all but the last model frame as chunk,
    * the last as look-ahead, so every output is final. From the initial state that is exactly the

@@ -52,23 +52,22 @@ describe('WindowRunner', () => {
     expect(runner.bufferedFrames).toBe(3);
   });
 
-  it('flushes the rest as one final window, padding to a whole model frame, then starts afresh', async () => {
+  it('forgets buffered frames and the carried state on reset', async () => {
     const model = new RecordingModel();
     const runner = new WindowRunner(model, 2, 1);
     await runner.push(frames([1, 2, 3, 4, 5, 6, 7]));
-    const last = await runner.flush();
-    expect(model.calls[1]).toEqual({ chunk: [5, 6], lookahead: [7, 7], state: 2 });
-    expect(last.frames).toBe(2);
-    expect(Array.from(last.logprobs)).toEqual([11, 0, 14, 0]);
+    runner.reset();
+    expect(runner.bufferedFrames).toBe(0);
     await runner.push(frames([1, 1, 1, 1, 1, 1]));
-    expect(model.calls[2].state).toBe(0);
+    expect(model.calls[1].state).toBe(0);
   });
 
-  it('runs a whole utterance as one window from the initial state', async () => {
+  it('runs a whole utterance as one final window, padding to a whole model frame', async () => {
     const model = new RecordingModel();
     const block = await new WindowRunner(model, 2, 1).runWhole(frames([1, 2, 3, 4, 5]));
     expect(model.calls).toEqual([{ chunk: [1, 2, 3, 4], lookahead: [5, 5], state: 0 }]);
     expect(block.frames).toBe(3);
+    expect(Array.from(block.logprobs)).toEqual([3, 0, 7, 0, 10, 0]);
   });
 });
 
