@@ -3,6 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { concatArrays } from './concat.js';
 
 /** Programs node-record-lpcm16 can record through. */
 export type Recorder = 'sox' | 'rec' | 'arecord';
@@ -125,20 +126,13 @@ export class Pcm16Decoder {
   private oddByte?: Uint8Array;
 
   push(chunk: Uint8Array): Int16Array {
-    const bytes = this.oddByte ? concat(this.oddByte, chunk) : chunk;
+    const bytes = this.oddByte ? concatArrays(Uint8Array, [this.oddByte, chunk]) : chunk;
     const whole = bytes.length & ~1;
     this.oddByte = whole < bytes.length ? bytes.slice(whole) : undefined;
     const samples = new Int16Array(whole / 2);
     for (let s = 0; s < samples.length; s++) samples[s] = bytes[2 * s]! | (bytes[2 * s + 1]! << 8);
     return samples;
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }
 
 /** The last line of what a program wrote to stderr, for error messages. */

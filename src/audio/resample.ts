@@ -1,3 +1,5 @@
+import { concatArrays } from './concat.js';
+
 // Band-limited rational resampling: a Kaiser-windowed sinc low-pass, tabulated as a
 // polyphase filter bank so each output sample is one dot product.
 //
@@ -28,7 +30,7 @@ interface PolyphaseFilter {
 /** Resamples a whole signal; the same as one push of everything followed by flush. */
 export function resample(samples: Float32Array, fromRate: number, toRate: number): Float32Array {
   const resampler = new StreamingResampler(fromRate, toRate);
-  return concat(resampler.push(samples), resampler.flush());
+  return concatArrays(Float32Array, [resampler.push(samples), resampler.flush()]);
 }
 
 /**
@@ -63,7 +65,7 @@ export class StreamingResampler {
 
   push(chunk: Float32Array): Float32Array {
     if (this.fromRate === this.toRate) return chunk.slice();
-    this.history = concat(this.history, chunk);
+    this.history = concatArrays(Float32Array, [this.history, chunk]);
     const output = this.produceUntil(this.history.length - this.filter.taps / 2);
     const consumed = this.position - (this.filter.taps / 2 - 1);
     this.history = this.history.slice(consumed);
@@ -74,7 +76,7 @@ export class StreamingResampler {
   flush(): Float32Array {
     if (this.fromRate === this.toRate) return new Float32Array(0);
     const end = this.history.length;
-    this.history = concat(this.history, new Float32Array(this.filter.taps / 2));
+    this.history = concatArrays(Float32Array, [this.history, new Float32Array(this.filter.taps / 2)]);
     const output = this.produceUntil(end);
     this.reset();
     return output;
@@ -173,11 +175,4 @@ function gcd(a: number, b: number): number {
 
 function assertRate(rate: number, name: string): void {
   if (!Number.isSafeInteger(rate) || rate <= 0) throw new RangeError(`${name} must be a positive integer, got ${rate}`);
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  const joined = new Float32Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }

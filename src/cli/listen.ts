@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Microphone, MicrophoneError, type Recorder } from '../audio/index.js';
 import { DEFAULT_ENDPOINT_RULES, DEFAULT_MODEL_DIR, Model, type EndpointRules, type FinalResult, type RecognizerStream } from '../recognizer/index.js';
 import { UsageError } from './errors.js';
+import { concatArrays } from '../audio/concat.js';
 
 export const LISTEN_HELP = `earshot listen [options]
 
@@ -81,7 +82,7 @@ function transcribeLive(microphone: Microphone, stream: RecognizerStream, output
       work.catch(reject);
     };
     const feedWaiting = async (): Promise<void> => {
-      const samples = concat(waiting);
+      const samples = concatArrays(Int16Array, waiting);
       waiting = [];
       await feed(stream, samples, output);
     };
@@ -168,17 +169,6 @@ class TerminalLine implements LiveOutput {
 export function tail(text: string, width: number): string {
   if (text.length <= width) return text;
   return '…' + text.slice(text.length - Math.max(width - 1, 0));
-}
-
-function concat(chunks: Int16Array[]): Int16Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const joined = new Int16Array(chunks.reduce((sum, c) => sum + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return joined;
 }
 
 function reportError(error: MicrophoneError): number {

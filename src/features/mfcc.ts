@@ -1,6 +1,7 @@
 import meydaModule from 'meyda';
 import type { FeatureConfig } from './config.js';
 import { dctMatrix, melFilterbank, type MelFilter } from './mel.js';
+import { concatArrays } from '../audio/concat.js';
 
 /**
  * Computes raw MFCC frames from 16 kHz float samples, chunk by chunk. Frames are cut Kaldi-style
@@ -28,7 +29,7 @@ export class MfccExtractor {
 
   /** Appends samples and returns the MFCC frames that became complete. */
   push(samples: Float32Array): Float32Array[] {
-    const buffered = concat(this.pending, samples);
+    const buffered = concatArrays(Float32Array, [this.pending, samples]);
     const { frameLength, hop } = this.config;
     const frames: Float32Array[] = [];
     let start = 0;
@@ -85,12 +86,4 @@ function powerSpectrum(frame: Float32Array, config: FeatureConfig): Float32Array
   Meyda.sampleRate = config.sampleRate;
   Meyda.windowingFunction = 'hanning';
   return Meyda.extract('powerSpectrum', frame) as unknown as Float32Array;
-}
-
-function concat(a: Float32Array, b: Float32Array): Float32Array {
-  if (a.length === 0) return b;
-  const out = new Float32Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

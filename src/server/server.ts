@@ -7,6 +7,7 @@ import type { Model } from '../recognizer/index.js';
 import { staticFiles } from './http.js';
 import { SubscriberHub } from './subscribers.js';
 import { VoskSession, type Replies } from './vosk-session.js';
+import { concatArrays } from '../audio/concat.js';
 
 /** A live 16-bit PCM source the server transcribes itself, such as src/audio's Microphone. */
 export interface AudioSource {
@@ -191,7 +192,7 @@ function transcribeSource(source: AudioSource, settings: { model: Model; log: (m
     feeding = true;
     try {
       while (waiting.length > 0) {
-        const samples = concatSamples(waiting);
+        const samples = concatArrays(Int16Array, waiting);
         waiting = [];
         // Int16Array is host-endian: little-endian on every platform Node.js runs on.
         await session.receive(new Uint8Array(samples.buffer));
@@ -205,16 +206,6 @@ function transcribeSource(source: AudioSource, settings: { model: Model; log: (m
     if (!feeding) feedWaiting().catch(fail);
   }, fail);
   return stop;
-}
-
-function concatSamples(chunks: Int16Array[]): Int16Array {
-  const joined = new Int16Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return joined;
 }
 
 /** Pings every client each interval; one that has not answered the last ping is dropped. */
