@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { collectAudioFiles } from './inputs.js';
 import { readManifest, type ManifestEntry } from './manifest.js';
 import { runPool } from './pool.js';
 import { Progress } from './progress.js';
+import { writeAtomic } from './write-atomic.js';
 
 export const FEATURES_HELP = `earshot features <manifest.tsv | audio files | folders>... --out DIR
 
@@ -133,8 +134,6 @@ function indexRow(item: FeatureItem, result: FeatureJobResult, outDir: string): 
 
 async function writeIndex(outDir: string, rows: string[]): Promise<void> {
   const file = path.join(outDir, 'index.tsv');
-  await mkdir(outDir, { recursive: true });
   rows.sort();
-  await writeFile(`${file}.tmp`, ['features\tframes\tseconds\ttext\tspeaker\tsplit\taudio', ...rows].join('\n') + '\n');
-  await rename(`${file}.tmp`, file);
+  await writeAtomic(file, ['features\tframes\tseconds\ttext\tspeaker\tsplit\taudio', ...rows].join('\n') + '\n');
 }

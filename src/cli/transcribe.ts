@@ -1,4 +1,4 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { formatTranscript, OUTPUT_FORMATS, type FileTranscript, type OutputForma
 import { collectAudioFiles, type AudioInput } from './inputs.js';
 import { runPool } from './pool.js';
 import { Progress } from './progress.js';
+import { writeAtomic } from './write-atomic.js';
 
 export const TRANSCRIBE_HELP = `earshot transcribe <files | folders>... [options]
 
@@ -71,12 +72,4 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
 async function withoutDone(inputs: AudioInput[], outputPath: (i: AudioInput) => string | undefined): Promise<AudioInput[]> {
   const done = await Promise.all(inputs.map((i) => stat(outputPath(i)!).then(() => true, () => false)));
   return inputs.filter((_, k) => !done[k]);
-}
-
-/** Writes beside the target and renames, so an interrupted run never leaves a half-written output. */
-async function writeAtomic(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, file);
 }
