@@ -3,7 +3,9 @@
 Resumes from OUT/last.pt if it exists, else starts from --init (the committed model's weights) or
 from scratch. Each batch runs either as a whole-utterance BiLSTM or latency-controlled (chunk plus
 look-ahead), so one model serves batch and live recognition. Logs loss and dev CER/WER every epoch,
-keeps OUT/best.pt by mean dev WER, and checkpoints every few minutes.
+keeps OUT/best.pt by mean dev WER, and checkpoints every few minutes. With --workers N, N processes of
+one thread each train on different batches and average their gradients, so every core does work
+(one process with two torch threads was measured twice as slow as one thread here).
 
   /usr/bin/python3 training/train.py --train cache/features/real/index.tsv \
       --train cache/features/real-aug/index.tsv:0.5 --train cache/features/synth/index.tsv \
@@ -11,6 +13,7 @@ keeps OUT/best.pt by mean dev WER, and checkpoints every few minutes.
 """
 import argparse
 import json
+import os
 import random
 import signal
 import sys
@@ -19,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
 
 from data import batches, collate, load_index, spec_augment
 from decode import error_rates, greedy
@@ -46,18 +51,19 @@ def parse_args():
     p.add_argument("--chunk", type=int, nargs="+", default=[8, 12], help="model frames per chunk")
     p.add_argument("--lookahead", type=int, default=4)
     p.add_argument("--dev-limit", type=int, default=400, help="utterances per dev set scored each epoch")
-    p.add_argument("--threads", type=int, default=1, help="torch threads; more than 1 only pays on an otherwise idle machine")
+    p.add_argument("--threads", type=int, default=1, help="torch threads per worker")
+    p.add_argument("--workers", type=int, default=1, help="training processes averaging gradients; one per core")
     p.add_argument("--seed", type=int, default=1)
     return p.parse_args()
 
 
-def load_sets(specs):
+def load_sets(specs, log):
     sets = []
     for spec in specs:
         path, _, fraction = spec.partition(":")
         utts = load_index(path)
         sets.append((utts, float(fraction or 1.0)))
-        print(f"loaded {len(utts)} utterances ({sum(len(u.features) for u in utts) / 360000:.2f} h) from {path}", flush=True)
+        log(f"loaded {len(utts)} utterances ({sum(len(u.features) for u in utts) / 360000:.2f} h) from {path}", flush=True)
     return sets
 
 
@@ -96,15 +102,53 @@ def save(path, **state):
     tmp.replace(path)
 
 
+def average_gradients(model, world):
+    """One all-reduce over every gradient, flattened: the workers step with the mean gradient."""
+    grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in model.parameters()]
+    flat = torch.cat([g.reshape(-1) for g in grads])
+    dist.all_reduce(flat)
+    flat /= world
+    offset = 0
+    for p, g in zip(model.parameters(), grads):
+        p.grad = flat[offset : offset + g.numel()].view_as(g).clone()
+        offset += g.numel()
+
+
+def any_worker(flag, world):
+    if world == 1:
+        return flag
+    t = torch.tensor([1.0 if flag else 0.0])
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+    return bool(t.item())
+
+
 def main():
     args = parse_args()
+    if args.workers == 1:
+        train(0, args)
+        return
+    os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
+    os.environ.setdefault("MASTER_PORT", str(29500 + os.getpid() % 1000))
+    workers = mp.start_processes(train, args=(args,), nprocs=args.workers, join=False, start_method="spawn")
+    forward = lambda signum, _: [os.kill(proc.pid, signum) for proc in workers.processes if proc.is_alive()]
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    while not workers.join():
+        pass
+
+
+def train(rank, args):
+    world = args.workers
+    if world > 1:
+        dist.init_process_group("gloo", rank=rank, world_size=world)
+    log = print if rank == 0 else (lambda *a, **k: None)
     torch.set_num_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(args.seed)
+    rng = random.Random(args.seed)  # draws each epoch's batches, identically in every worker
     torch.manual_seed(args.seed)
 
-    train_sets = load_sets(args.train)
+    train_sets = load_sets(args.train, log)
     dev_sets = {name: load_index(path) for name, path in (d.split("=", 1) for d in args.dev)}
     for utts in dev_sets.values():
         random.Random(0).shuffle(utts)
@@ -119,69 +163,93 @@ def main():
         opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
         rng.setstate(ckpt["rng"])
-        print(f"resumed from {last} at epoch {state['epoch']} step {state['step']}", flush=True)
+        log(f"resumed from {last} at epoch {state['epoch']} step {state['step']}", flush=True)
     elif args.init:
         ckpt = torch.load(args.init)
         model.load_state_dict(ckpt["model"])
         state["best"] = ckpt.get("dev_wer", float("inf"))
-        print(f"initialised from {args.init}", flush=True)
+        log(f"initialised from {args.init}", flush=True)
     else:
         feature_stats(model, train_sets[0][0], args.stack)
+    torch.manual_seed(args.seed * 1000 + rank + state["step"])
 
     interrupted = []
     signal.signal(signal.SIGTERM, lambda *_: interrupted.append(True))
+    signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     started = time.time()
     last_save = time.time()
     stop = False
+    epoch_rng = rng.getstate()
+
+    def checkpoint():
+        if rank == 0:
+            save(last, model=model.state_dict(), optimizer=opt.state_dict(), state=state, rng=epoch_rng, config=model.config)
+
     while state["epoch"] < args.epochs and not stop:
+        epoch_rng = rng.getstate()  # saved with the checkpoint so a resumed epoch draws the same batches
         epoch_batches = batches(epoch_sample(train_sets, rng), args.max_frames, rng)
         done = state.get("batch_in_epoch", 0)
         total_loss, count, epoch_start = 0.0, 0, time.time()
-        for b, batch in enumerate(epoch_batches[done:], start=done):
-            chunk = rng.choice(args.chunk) if rng.random() < args.lc_prob else None
-            x, lengths, targets, target_lengths = collate(batch, args.stack)
-            x = spec_augment(x, lengths, rng)
+        for b in range(done, len(epoch_batches) - world + 1, world):
+            aug = random.Random(args.seed * 1_000_003 + state["step"] * world + rank)
+            chunk = aug.choice(args.chunk) if aug.random() < args.lc_prob else None
+            x, lengths, targets, target_lengths = collate(epoch_batches[b + rank], args.stack)
+            x = spec_augment(x, lengths, aug)
             logprobs, out_lengths = model(x, lengths, chunk, args.lookahead)
             loss = ctc(logprobs.transpose(0, 1), targets, out_lengths, target_lengths)
             opt.zero_grad()
             loss.backward()
+            if world > 1:
+                average_gradients(model, world)
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             lr = args.lr * min(1.0, (state["step"] + 1) / args.warmup) * args.lr_decay ** state["epoch"]
             for g in opt.param_groups:
                 g["lr"] = lr
             opt.step()
             state["step"] += 1
-            state["batch_in_epoch"] = b + 1
+            state["batch_in_epoch"] = b + world
             total_loss += loss.item()
             count += 1
             if state["step"] % 50 == 0:
-                print(f"epoch {state['epoch']} batch {b + 1}/{len(epoch_batches)} loss {total_loss / count:.3f} lr {lr:.2e} "
-                      f"{(time.time() - epoch_start) / 60:.1f} min", flush=True)
+                log(f"epoch {state['epoch']} batch {b + world}/{len(epoch_batches)} loss {total_loss / count:.3f} lr {lr:.2e} "
+                    f"{(time.time() - epoch_start) / 60:.1f} min", flush=True)
             if time.time() - last_save > CHECKPOINT_SECONDS:
-                save(last, model=model.state_dict(), optimizer=opt.state_dict(), state=state, rng=rng.getstate(), config=model.config)
+                checkpoint()
                 last_save = time.time()
-            if interrupted or (args.minutes and time.time() - started > args.minutes * 60):
+            if any_worker(bool(interrupted) or bool(args.minutes and time.time() - started > args.minutes * 60), world):
                 stop = True
                 break
         if stop:
             break
         state["epoch"] += 1
         state["batch_in_epoch"] = 0
-        scores = evaluate(model, dev_sets, args.dev_limit)
-        wer = sum(s[0] for s in scores.values()) / max(len(scores), 1)
-        state["history"].append({"epoch": state["epoch"], "loss": total_loss / max(count, 1), "dev": scores})
-        print(f"epoch {state['epoch']} done: loss {total_loss / max(count, 1):.3f} "
-              + " ".join(f"{n} WER {w:.1f} CER {c:.1f}" for n, (w, c) in scores.items()), flush=True)
-        if wer < state["best"]:
-            state["best"] = wer
-            save(out / "best.pt", model=model.state_dict(), config=model.config, dev=scores, dev_wer=wer,
-                 epoch=state["epoch"], history=state["history"], command=" ".join(sys.argv))
-            print(f"new best mean dev WER {wer:.1f}", flush=True)
-        save(last, model=model.state_dict(), optimizer=opt.state_dict(), state=state, rng=rng.getstate(), config=model.config)
+        if rank == 0:
+            end_epoch(model, state, dev_sets, args, total_loss / max(count, 1), out)
+        epoch_rng = rng.getstate()
+        checkpoint()
         last_save = time.time()
-    save(last, model=model.state_dict(), optimizer=opt.state_dict(), state=state, rng=rng.getstate(), config=model.config)
-    (out / "history.json").write_text(json.dumps(state["history"], indent=1))
+        if world > 1:
+            dist.barrier()
+    checkpoint()
+    if rank == 0:
+        (out / "history.json").write_text(json.dumps(state["history"], indent=1))
+    if world > 1:
+        dist.destroy_process_group()
+
+
+def end_epoch(model, state, dev_sets, args, loss, out):
+    """Scores the dev sets, records the epoch and keeps OUT/best.pt."""
+    scores = evaluate(model, dev_sets, args.dev_limit)
+    wer = sum(s[0] for s in scores.values()) / max(len(scores), 1)
+    state["history"].append({"epoch": state["epoch"], "loss": loss, "dev": scores})
+    print(f"epoch {state['epoch']} done: loss {loss:.3f} "
+          + " ".join(f"{n} WER {w:.1f} CER {c:.1f}" for n, (w, c) in scores.items()), flush=True)
+    if wer < state["best"]:
+        state["best"] = wer
+        save(out / "best.pt", model=model.state_dict(), config=model.config, dev=scores, dev_wer=wer,
+             epoch=state["epoch"], history=state["history"], command=" ".join(sys.argv))
+        print(f"new best mean dev WER {wer:.1f}", flush=True)
 
 
 if __name__ == "__main__":

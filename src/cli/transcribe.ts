@@ -44,26 +44,34 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   const todo = values.out ? await withoutDone(inputs, outputPath) : inputs;
   const progress = new Progress(todo.length, 'transcribe');
   let failures = 0;
+  const fail = (input: AudioInput, error: string): void => {
+    failures++;
+    progress.log(`error: ${error}`);
+    process.stdout.write(JSON.stringify({ file: input.path, error }) + '\n');
+    progress.tick(0, true);
+  };
+  const writes: Promise<void>[] = [];
   await runPool<AudioInput, Transcript>({
     worker: new URL('./transcribe-worker.js', import.meta.url),
     workerData,
     threads: positiveInt(values.threads, os.availableParallelism(), '--threads'),
     items: todo,
     onResult: (input, outcome) => {
-      if (!outcome.ok) {
-        failures++;
-        progress.log(`error: ${outcome.error}`);
-        process.stdout.write(JSON.stringify({ file: input.path, error: outcome.error }) + '\n');
-        progress.tick(0, true);
-        return;
-      }
+      if (!outcome.ok) return fail(input, outcome.error);
       const transcript: FileTranscript = { file: input.path, ...outcome.value };
       const out = outputPath(input);
-      if (out) void writeAtomic(out, formatTranscript(transcript, format));
-      else process.stdout.write(formatTranscript(transcript, format));
-      progress.tick(transcript.duration);
+      if (!out) {
+        process.stdout.write(formatTranscript(transcript, format));
+        progress.tick(transcript.duration);
+        return;
+      }
+      writes.push(writeAtomic(out, formatTranscript(transcript, format)).then(
+        () => progress.tick(transcript.duration),
+        (e: Error) => fail(input, `${input.path}: cannot write ${out}: ${e.message}`),
+      ));
     },
   });
+  await Promise.all(writes);
   progress.finish();
   if (values.out && inputs.length > todo.length) process.stderr.write(`transcribe: ${inputs.length - todo.length} files already done, skipped\n`);
   return failures > 0 ? 1 : 0;

@@ -69,6 +69,19 @@ describe('earshot transcribe', () => {
     expect(readFileSync(path.join(out, clips[1].replace('.wav', '.txt')), 'utf8').trim().length).toBeGreaterThan(0);
   });
 
+  it('reports a file whose output cannot be written and writes the others', async () => {
+    const dir = makeInputTree();
+    const out = path.join(dir, 'out');
+    mkdirSync(out);
+    writeFileSync(path.join(out, 'sub'), 'a file where the sub folder should go');
+    const result = await run('node', [CLI, 'transcribe', path.join(dir, 'in'), '--out', out]).catch((e) => e);
+    expect(result.code).toBe(1);
+    const errors = result.stdout.trim().split('\n').map((l: string) => JSON.parse(l) as { file: string; error: string });
+    expect(errors.map((e: { file: string }) => path.basename(e.file)).sort()).toEqual(['broken.wav', clips[0]].sort());
+    expect(errors.find((e: { file: string }) => e.file.endsWith(clips[0]))!.error).toMatch(/cannot write/);
+    expect(existsSync(path.join(out, clips[1].replace('.wav', '.txt')))).toBe(true);
+  });
+
   it('restricts output to a grammar', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-grammar-'));
     const grammar = path.join(dir, 'grammar.txt');
