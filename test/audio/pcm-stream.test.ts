@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PcmStream, type PcmEncoding } from '../../src/audio/pcm-stream.js';
 import { resample } from '../../src/audio/resample.js';
-import { concatFloat32, randomSplits, seededRandom, tone } from './helpers.js';
+import { concatArrays } from '../../src/audio/concat.js';
+import { seededRandom } from '../helpers.js';
+import { randomSplits, tone } from './helpers.js';
 
 function encode(samples: Float32Array, encoding: PcmEncoding): Uint8Array {
   if (encoding === 'float32le') return new Uint8Array(samples.buffer.slice(0));
@@ -12,7 +14,7 @@ function encode(samples: Float32Array, encoding: PcmEncoding): Uint8Array {
 function streamInChunks(stream: PcmStream, bytes: Uint8Array, random: () => number, maxChunk: number): Float32Array {
   const parts = randomSplits(bytes.length, random, maxChunk).map(([start, end]) => stream.push(bytes.subarray(start, end)));
   parts.push(stream.flush());
-  return concatFloat32(parts);
+  return concatArrays(Float32Array, parts);
 }
 
 describe('PcmStream', () => {

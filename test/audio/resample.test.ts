@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { resample, StreamingResampler } from '../../src/audio/resample.js';
+import { concatArrays } from '../../src/audio/concat.js';
+import { seededRandom } from '../helpers.js';
 import {
-  concatFloat32,
   decibels,
   maxAbsDifference,
   randomSplits,
   residualDb,
   rmsAmplitude,
-  seededRandom,
   tone,
   toneAmplitude,
 } from './helpers.js';
@@ -103,7 +103,7 @@ describe('StreamingResampler', () => {
         const maxChunk = [1, 7, 100, 1000, 6000][trial]!;
         const parts = randomSplits(input.length, random, maxChunk).map(([start, end]) => resampler.push(input.subarray(start, end)));
         parts.push(resampler.flush());
-        expect(concatFloat32(parts), `chunks up to ${maxChunk}`).toEqual(whole);
+        expect(concatArrays(Float32Array, parts), `chunks up to ${maxChunk}`).toEqual(whole);
       }
     });
   }

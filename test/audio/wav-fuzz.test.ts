@@ -1,7 +1,9 @@
 import { expect, it } from 'vitest';
 import { AudioDecodeError } from '../../src/audio/errors.js';
 import { decodeWav } from '../../src/audio/wav.js';
-import { asExtensible, concatBytes, pcm16Wav, randomInt, seededRandom, tone, wavefileWav } from './helpers.js';
+import { concatArrays } from '../../src/audio/concat.js';
+import { seededRandom } from '../helpers.js';
+import { asExtensible, pcm16Wav, randomInt, tone, wavefileWav } from './helpers.js';
 
 const CASES = 3000;
 const signal = tone(1000, 8000, 0.01, 0.5);
@@ -18,7 +20,7 @@ function validWavs(): Uint8Array[] {
     wavefileWav('64', 8000, [signal]).toBuffer(),
     asExtensible(wavefileWav('16', 16000, [signal, signal, signal, signal]), 1),
     alaw.toBuffer(),
-    concatBytes(withNote.subarray(0, 36), Uint8Array.from([0x4c, 0x49, 0x53, 0x54, 3, 0, 0, 0, 1, 2, 3, 0]), withNote.subarray(36)),
+    concatArrays(Uint8Array, [withNote.subarray(0, 36), Uint8Array.from([0x4c, 0x49, 0x53, 0x54, 3, 0, 0, 0, 1, 2, 3, 0]), withNote.subarray(36)]),
   ];
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AudioDecodeError } from '../../src/audio/errors.js';
 import { decodeWav } from '../../src/audio/wav.js';
-import { asExtensible, concatBytes, maxAbsDifference, pcm16Wav, tone, wavefileWav, withUint, type WavBitDepth } from './helpers.js';
+import { concatArrays } from '../../src/audio/concat.js';
+import { asExtensible, maxAbsDifference, pcm16Wav, tone, wavefileWav, withUint, type WavBitDepth } from './helpers.js';
 
 const RATE = 8000;
 const signal = tone(440, RATE, 0.1, 0.5);
@@ -79,14 +80,14 @@ describe('decodeWav formats', () => {
   it('skips other chunks, including the pad byte after an odd-sized one', () => {
     const plain = pcm16Wav(Int16Array.from([1, 2, 3]), RATE);
     const oddChunk = Uint8Array.from([...new TextEncoder().encode('note'), 3, 0, 0, 0, 0x61, 0x62, 0x63, 0]);
-    const withChunk = concatBytes(plain.subarray(0, 36), oddChunk, plain.subarray(36));
+    const withChunk = concatArrays(Uint8Array, [plain.subarray(0, 36), oddChunk, plain.subarray(36)]);
     expect(decodeWav(withChunk, 'x.wav').samples).toEqual(decodeWav(plain, 'x.wav').samples);
   });
 
   it('ignores what other chunks claim (wavefile runs out of memory on this cue chunk)', () => {
     const plain = pcm16Wav(Int16Array.from([1, 2, 3]), RATE);
     const hugeCue = Uint8Array.from([...new TextEncoder().encode('cue '), 4, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
-    expect(decodeWav(concatBytes(plain, hugeCue), 'x.wav').samples).toHaveLength(3);
+    expect(decodeWav(concatArrays(Uint8Array, [plain, hugeCue]), 'x.wav').samples).toHaveLength(3);
   });
 
   it('decodes the whole frames present when the data chunk is cut short', () => {
@@ -141,12 +142,12 @@ describe('decodeWav errors', () => {
     expectDecodeError(withUint(valid, 34, 2, 12), /unsupported 12-bit PCM/);
     expectDecodeError(withUint(withUint(valid, 20, 2, 3), 34, 2, 16), /unsupported 16-bit IEEE float/);
     expectDecodeError(withUint(valid, 32, 2, 4), /block align 4/);
-    const shortFmt = concatBytes(withUint(valid, 16, 4, 14).subarray(0, 34), valid.subarray(36));
+    const shortFmt = concatArrays(Uint8Array, [withUint(valid, 16, 4, 14).subarray(0, 34), valid.subarray(36)]);
     expectDecodeError(shortFmt, /fmt chunk of 14 bytes is too short/);
   });
 
   it('rejects a data chunk that comes before fmt', () => {
-    const swapped = concatBytes(valid.subarray(0, 12), valid.subarray(36), valid.subarray(12, 36));
+    const swapped = concatArrays(Uint8Array, [valid.subarray(0, 12), valid.subarray(36), valid.subarray(12, 36)]);
     expectDecodeError(swapped, /before any fmt chunk/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BeamSearchDecoder } from '../../src/decoder/index.js';
-import { posteriors, seededRandom, VOCABULARY } from './helpers.js';
+import { seededRandom } from '../helpers.js';
+import { posteriors, VOCABULARY } from './helpers.js';
 
 /** P(labels) by the CTC forward algorithm over frames of symbol → probability ('-' the blank). */
 function ctcProbability(frames: Record<string, number>[], labels: string): number {

@@ -1,3 +1,5 @@
+import { seededRandom } from '../helpers.js';
+
 /** The acoustic model's output symbols. */
 export const VOCABULARY = ['<blank>', ' ', "'", ...'abcdefghijklmnopqrstuvwxyz'];
 
@@ -32,16 +34,6 @@ function indexOf(symbol: string): number {
   const index = symbol === '-' ? 0 : VOCABULARY.indexOf(symbol);
   if (index < 0) throw new Error(`unknown symbol ${symbol}`);
   return index;
-}
-
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /**
