@@ -21,7 +21,8 @@ done
 /usr/bin/python3 training/train.py \
   --train $F/real/index.tsv --train $F/real-aug/index.tsv:0.3 --train $F/synth/index.tsv:0.6 \
   --dev an4=$F/dev-an4/index.tsv --dev so762=$F/dev-so762/index.tsv \
-  --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --minutes "$minutes" "$@"
+  --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --workers "$(nproc)" \
+  --minutes "$minutes" "$@"
 
 /usr/bin/python3 - <<'PY'
 import json, sys, torch
