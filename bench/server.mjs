@@ -1,8 +1,9 @@
 // `earshot serve` under load, with real WebSocket clients on 127.0.0.1 speaking the vosk protocol:
 // - concurrency: N clients each stream dev-set speech in real time (100 ms frames); the median
 //   latency from a word's last sample to the word showing in that client's partials;
-// - memory: server RSS idle, after N streams have run on open connections (per stream), and after 10
-//   and after 1,000 sequential sessions;
+// - memory: server RSS idle, after N streams have run on open connections (per stream), and along
+//   the sequential sessions (RSS rises for the first few hundred while V8's heap and onnxruntime's
+//   arena grow, then settles; run --sessions 3000 to see the plateau);
 // - the peer: pocketsphinx_continuous's CPU on the same audio, as streams per core.
 //
 //   npm run build && node bench/server.mjs [--streams 4,8,16,24] [--sessions 1000]
@@ -43,9 +44,9 @@ const short = pcm.subarray(0, 8000);
 const rss = {};
 for (let i = 1; i <= sequential; i++) {
   await shortSession(short);
-  if (i === 10 || i === sequential) rss[i] = rssMb();
+  if ([10, 100, 250, 500, 750].includes(i) || i % 1000 === 0 || i === sequential) rss[i] = rssMb();
 }
-console.log(`\nserver RSS: idle ${idle.toFixed(0)} MB, after 10 sessions ${rss[10].toFixed(0)} MB, after ${sequential} sessions ${rss[sequential].toFixed(0)} MB`);
+console.log(`\nserver RSS: idle ${idle.toFixed(0)} MB; after N sequential sessions: ${Object.entries(rss).map(([n, mb]) => `${n}: ${mb.toFixed(0)} MB`).join(', ')}`);
 server.kill('SIGINT');
 
 const sphinx = await measure('sh', ['-c', set.utterances.map((u) => `pocketsphinx_continuous -infile ${u.wav} >/dev/null 2>&1`).join('; ')]);
