@@ -1,5 +1,5 @@
 /**
- * Batch progress on stderr: a bar redrawn in place on a terminal (files, audio hours, speed, ETA),
+ * Batch progress on stderr: a bar redrawn in place on a terminal (files, audio duration, speed, ETA),
  * plain lines every few seconds otherwise.
  */
 export class Progress {
@@ -43,7 +43,7 @@ export class Progress {
     const text =
       `${this.label} ${this.done}/${this.total} files` +
       (this.failed ? ` (${this.failed} failed)` : '') +
-      `, ${(this.audioSeconds / 3600).toFixed(2)} h audio, ${speed.toFixed(0)}x real time, ETA ${formatDuration(eta)}`;
+      `, ${formatDuration(this.audioSeconds)} of audio, ${speed.toFixed(0)}x real time, ETA ${formatDuration(eta)}`;
     if (!this.tty) {
       this.stream.write(text + '\n');
       return;
