@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
+import { concatArrays } from '../dist/audio/concat.js';
 import { decodeAudioFile } from '../dist/audio/index.js';
 import { argValue, DEV_SETS, EARSHOT, measure, prepareSet, ROOT, table } from './common.mjs';
 
@@ -21,7 +22,7 @@ const sequential = Number(argValue('--sessions', 1000));
 const set = prepareSet(DEV_SETS[1], 6);
 const pieces = await Promise.all(set.utterances.map((u) => decodeAudioFile(u.wav)));
 const silence = new Float32Array(16000);
-const speech = concat(pieces.flatMap((p) => [p, silence]));
+const speech = concatArrays(Float32Array, pieces.flatMap((p) => [p, silence]));
 const pcm = Int16Array.from(speech, (s) => Math.max(-32768, Math.min(32767, Math.round(s * 32767))));
 
 const server = spawn('node', [EARSHOT, 'serve', '--port', String(PORT), '--max-sessions', '64', '--idle-timeout', '600'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -116,16 +117,6 @@ async function shortSession(audio) {
     ws.send(audio);
     ws.send('{"eof": 1}');
   });
-}
-
-function concat(arrays) {
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    out.set(a, offset);
-    offset += a.length;
-  }
-  return out;
 }
 
 function median(values) {
