@@ -2,43 +2,59 @@ import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
 import type { Hotword } from '../decoder/index.js';
 import { readModelMetadata } from '../model/index.js';
-import { DEFAULT_MODEL_DIR, type LoadOptions } from '../recognizer/index.js';
+import { DEFAULT_MODEL_DIR, type LoadOptions, type StreamOptions } from '../recognizer/index.js';
 import { UsageError } from './errors.js';
-import type { TranscribeWorkerData } from './transcribe-worker.js';
 
-/** The model and decoding options shared by transcribe and eval. */
-export const DECODING_OPTIONS = {
+/** Which model, language model and beam: every command that recognises speech takes these. */
+export const MODEL_OPTIONS = {
   model: { type: 'string' },
   lm: { type: 'string' },
   'no-lm': { type: 'boolean' },
   beam: { type: 'string' },
-  hotword: { type: 'string', multiple: true },
-  grammar: { type: 'string' },
   provider: { type: 'string' },
-  threads: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
-export const DECODING_HELP = `  --model DIR          model directory (default: the bundled en-bilstm)
+export const MODEL_HELP = `  --model DIR          model directory (default: the bundled en-bilstm)
   --lm FILE            ARPA language model (.arpa or .arpa.gz) (default: the model's lm.arpa.gz)
   --no-lm              greedy decoding, no language model
   --beam N             beam width (default: the model's tuned value)
-  --hotword PHRASE     favour a phrase; PHRASE:BOOST sets its boost (repeatable)
-  --grammar FILE       restrict results to the phrases in FILE (one per line; [unk] allowed)
-  --provider P         cpu | cuda (default cpu; cuda falls back to cpu when unavailable)
-  --threads N          files decoded in parallel, one model session each (default: cores)`;
+  --provider P         cpu | cuda (default cpu; cuda falls back to cpu when unavailable)`;
 
-export interface DecodingValues {
+/** The model options plus per-stream biasing, for transcribe, eval and listen. */
+export const DECODING_OPTIONS = {
+  ...MODEL_OPTIONS,
+  hotword: { type: 'string', multiple: true },
+  grammar: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+export const DECODING_HELP = `${MODEL_HELP}
+  --hotword PHRASE     favour a phrase; PHRASE:BOOST sets its boost (repeatable)
+  --grammar FILE       restrict results to the phrases in FILE (one per line; [unk] allowed)`;
+
+export const THREADS_HELP = '  --threads N          files decoded in parallel, one model session each (default: cores)';
+
+interface ModelValues {
   model?: string;
   lm?: string;
   'no-lm'?: boolean;
   beam?: string;
-  hotword?: string[];
-  grammar?: string;
   provider?: string;
 }
 
-/** What each transcription worker needs, checked here so a bad option fails before any work starts. */
-export async function workerDataFrom(values: DecodingValues): Promise<TranscribeWorkerData> {
+interface DecodingValues extends ModelValues {
+  hotword?: string[];
+  grammar?: string;
+}
+
+/** A model directory with how to load it and how to decode each stream; plain data, so worker threads get it too. */
+export interface DecodingSetup {
+  modelDir: string;
+  load: LoadOptions;
+  stream: Pick<StreamOptions, 'hotwords' | 'grammar'>;
+}
+
+/** The setup the options ask for, checked here so a bad option fails before any work starts. */
+export async function decodingSetup(values: DecodingValues): Promise<DecodingSetup> {
   const modelDir = values.model ?? DEFAULT_MODEL_DIR;
   await readModelMetadata(modelDir);
   return {
@@ -51,7 +67,7 @@ export async function workerDataFrom(values: DecodingValues): Promise<Transcribe
   };
 }
 
-function loadOptions(values: DecodingValues): LoadOptions {
+function loadOptions(values: ModelValues): LoadOptions {
   if (values.provider && values.provider !== 'cpu' && values.provider !== 'cuda') {
     throw new UsageError(`unknown --provider '${values.provider}'; use cpu or cuda`);
   }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Transcript } from '../recognizer/index.js';
 import { addCounts, countErrors, errorRates, NO_ERRORS, type ErrorCounts } from '../text/error-rate.js';
 import { normalizeText } from '../text/normalize.js';
-import { DECODING_HELP, DECODING_OPTIONS, positiveInt, workerDataFrom } from './decoding-options.js';
+import { DECODING_HELP, DECODING_OPTIONS, decodingSetup, positiveInt, THREADS_HELP } from './decoding-options.js';
 import { UsageError } from './errors.js';
 import { collectAudioFiles } from './inputs.js';
 import { readManifest } from './manifest.js';
@@ -24,7 +24,8 @@ Options:
   --limit N            at most N utterances per set
   --worst N            worst utterances to list (default 10)
   --json               print the report as JSON
-${DECODING_HELP}`;
+${DECODING_HELP}
+${THREADS_HELP}`;
 
 interface EvalItem {
   set: string;
@@ -41,10 +42,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...DECODING_OPTIONS, split: { type: 'string' }, limit: { type: 'string' }, worst: { type: 'string' }, json: { type: 'boolean' } },
+    options: { ...DECODING_OPTIONS, threads: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, worst: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (positionals.length === 0) throw new UsageError(EVAL_HELP);
-  const workerData = await workerDataFrom(values);
+  const workerData = await decodingSetup(values);
   const limit = positiveInt(values.limit, Number.MAX_SAFE_INTEGER, '--limit');
   const items = (await Promise.all(positionals.map((p) => readSet(p, values.split)))).flatMap((set) => set.slice(0, limit));
   const scored: Scored[] = [];

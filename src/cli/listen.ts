@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Microphone, MicrophoneError, type Recorder } from '../audio/index.js';
-import { DEFAULT_ENDPOINT_RULES, DEFAULT_MODEL_DIR, Model, type EndpointRules, type FinalResult, type RecognizerStream } from '../recognizer/index.js';
+import { DEFAULT_ENDPOINT_RULES, Model, type EndpointRules, type FinalResult, type RecognizerStream } from '../recognizer/index.js';
+import { DECODING_HELP, DECODING_OPTIONS, decodingSetup } from './decoding-options.js';
 import { UsageError } from './errors.js';
 import { concatArrays } from '../audio/concat.js';
 
@@ -13,16 +14,16 @@ Ctrl-C stops listening and prints the final of what was heard so far; a second C
 quits at once.
 
 Options:
-  --device D                  capture device: arecord's -D name (e.g. plughw:1,0) or sox's AUDIODEV
-                              (default: the system's default input)
-  --recorder R                arecord | rec | sox (default: arecord on Linux when installed, else rec)
-  --json                      one vosk-shaped JSON object per line: {"partial"} whenever the partial
-                              changes, {"text", "result"} for each final
-  --model DIR                 model directory (default: the bundled en-bilstm)
-  --no-lm                     greedy decoding, no language model
-  --silence SECONDS           silence after speech that ends an utterance (default ${DEFAULT_ENDPOINT_RULES.silenceAfterSpeech})
-  --silence-without-speech S  silence that ends an utterance with nothing recognised (default ${DEFAULT_ENDPOINT_RULES.silenceWithoutSpeech})
-  --max-utterance SECONDS     length at which an utterance is cut (default ${DEFAULT_ENDPOINT_RULES.maxUtterance})`;
+  --device D           capture device: arecord's -D name (e.g. plughw:1,0) or sox's AUDIODEV
+                       (default: the system's default input)
+  --recorder R         arecord | rec | sox (default: arecord on Linux when installed, else rec)
+  --json               one vosk-shaped JSON object per line: {"partial"} whenever the partial
+                       changes, {"text", "result"} for each final
+  --silence S          seconds of silence after speech that end an utterance (default ${DEFAULT_ENDPOINT_RULES.silenceAfterSpeech})
+  --silence-without-speech S
+                       seconds of silence that end an utterance with nothing recognised (default ${DEFAULT_ENDPOINT_RULES.silenceWithoutSpeech})
+  --max-utterance S    seconds at which an utterance is cut (default ${DEFAULT_ENDPOINT_RULES.maxUtterance})
+${DECODING_HELP}`;
 
 const RECORDERS: readonly Recorder[] = ['arecord', 'rec', 'sox'];
 
@@ -33,14 +34,14 @@ export async function listenCommand(argv: string[]): Promise<number> {
       device: { type: 'string' },
       recorder: { type: 'string' },
       json: { type: 'boolean' },
-      model: { type: 'string' },
-      'no-lm': { type: 'boolean' },
+      ...DECODING_OPTIONS,
       silence: { type: 'string' },
       'silence-without-speech': { type: 'string' },
       'max-utterance': { type: 'string' },
     },
   });
   const endpoint = endpointRules(values);
+  const decoding = await decodingSetup(values);
   let microphone: Microphone;
   try {
     microphone = new Microphone({ device: values.device, recorder: recorderOption(values.recorder) });
@@ -48,8 +49,8 @@ export async function listenCommand(argv: string[]): Promise<number> {
     if (error instanceof MicrophoneError) return reportError(error);
     throw error;
   }
-  const model = await Model.load(values.model ?? DEFAULT_MODEL_DIR, { lm: !values['no-lm'] });
-  const stream = model.createStream({ sampleRate: microphone.sampleRate, words: true, endpoint });
+  const model = await Model.load(decoding.modelDir, decoding.load);
+  const stream = model.createStream({ sampleRate: microphone.sampleRate, words: true, endpoint, ...decoding.stream });
   const output = values.json ? new JsonLines() : process.stdout.isTTY ? new TerminalLine() : new FinalLines();
   if (process.stderr.isTTY) process.stderr.write(`Listening through ${microphone.recorder}; Ctrl-C to stop.\n`);
   try {

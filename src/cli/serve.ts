@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Microphone, MicrophoneError } from '../audio/index.js';
-import { DEFAULT_MODEL_DIR, Model } from '../recognizer/index.js';
+import { Model } from '../recognizer/index.js';
 import { createServer, DEFAULT_SAMPLE_RATE, SERVER_DEFAULTS, type ServerOptions } from '../server/index.js';
-import { positiveInt } from './decoding-options.js';
+import { decodingSetup, MODEL_HELP, MODEL_OPTIONS, positiveInt } from './decoding-options.js';
 import { UsageError } from './errors.js';
 
 export const SERVE_HELP = `earshot serve [options]
@@ -24,8 +24,7 @@ Options:
   --max-sessions N     audio sessions at once; more are refused with close code 1013 (default ${SERVER_DEFAULTS.maxSessions})
   --idle-timeout S     close an audio session that sends nothing for S seconds (default ${SERVER_DEFAULTS.idleTimeoutMs / 1000})
   --mic                also transcribe this machine's microphone and publish it to subscribers
-  --model DIR          model directory (default: the bundled en-bilstm)
-  --no-lm              greedy decoding, no language model`;
+${MODEL_HELP}`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -37,10 +36,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'max-sessions': { type: 'string' },
       'idle-timeout': { type: 'string' },
       mic: { type: 'boolean' },
-      model: { type: 'string' },
-      'no-lm': { type: 'boolean' },
+      ...MODEL_OPTIONS,
     },
   });
+  const decoding = await decodingSetup(values);
   const token = values.token ?? process.env.EARSHOT_TOKEN;
   const settings: Omit<ServerOptions, 'model'> = {
     host: values.host,
@@ -57,7 +56,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stderr.write(`earshot serve: ${error.message}\n`);
     return 1;
   }
-  const model = await Model.load(values.model ?? DEFAULT_MODEL_DIR, { lm: !values['no-lm'] });
+  const model = await Model.load(decoding.modelDir, decoding.load);
   const server = await createServer({ model, ...settings });
   announce(server.url, settings);
   await new Promise<void>((resolve) => {

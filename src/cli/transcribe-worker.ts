@@ -1,16 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeAudioFile } from '../audio/index.js';
-import { Model, transcribeSamples, type LoadOptions, type StreamOptions, type Transcript } from '../recognizer/index.js';
+import { Model, transcribeSamples, type Transcript } from '../recognizer/index.js';
+import type { DecodingSetup } from './decoding-options.js';
 import type { AudioInput } from './inputs.js';
 import { serveItems } from './pool.js';
 
-export interface TranscribeWorkerData {
-  modelDir: string;
-  load: LoadOptions;
-  stream: Pick<StreamOptions, 'hotwords' | 'grammar'>;
-}
-
-const { modelDir, load, stream } = workerData as TranscribeWorkerData;
+const { modelDir, load, stream } = workerData as DecodingSetup;
 const model = Model.load(modelDir, load);
 
 serveItems(

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Transcript } from '../recognizer/index.js';
-import { DECODING_HELP, DECODING_OPTIONS, positiveInt, workerDataFrom } from './decoding-options.js';
+import { DECODING_HELP, DECODING_OPTIONS, decodingSetup, positiveInt, THREADS_HELP } from './decoding-options.js';
 import { UsageError } from './errors.js';
 import { formatTranscript, OUTPUT_FORMATS, type FileTranscript, type OutputFormat } from './formats.js';
 import { collectAudioFiles, type AudioInput } from './inputs.js';
@@ -22,7 +22,8 @@ Options:
   --out DIR            write one output per file into DIR, mirroring the input folders;
                        files already there are skipped, so a rerun resumes
   --format FMT         txt | json | jsonl | srt | vtt (default: txt with --out, jsonl without)
-${DECODING_HELP}`;
+${DECODING_HELP}
+${THREADS_HELP}`;
 
 export async function transcribeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -32,12 +33,13 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       format: { type: 'string' },
       ...DECODING_OPTIONS,
+      threads: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError(TRANSCRIBE_HELP);
   const format = (values.format ?? (values.out ? 'txt' : 'jsonl')) as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format '${format}'; use ${OUTPUT_FORMATS.join(', ')}`);
-  const workerData = await workerDataFrom(values);
+  const workerData = await decodingSetup(values);
   const inputs = await collectAudioFiles(positionals);
   const outputPath = (input: AudioInput): string | undefined =>
     values.out && path.join(values.out, input.relative.replace(/\.[^./]+$/, '') + '.' + format);

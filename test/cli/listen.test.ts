@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { countErrors } from '../../src/text/error-rate.js';
 import { normalizeText } from '../../src/text/normalize.js';
 import { CLI, SAMPLES_DIR } from '../helpers.js';
 import { emptyDir, fakeRecorderDir } from './recorders.js';
-import { expectWordErrorRateAtMost } from '../accuracy.js';
+import { ACCURACY_CHECKED, expectWordErrorRateAtMost } from '../accuracy.js';
 
 const FIRST = path.join(SAMPLES_DIR, 'cathy-arctic_a0040.wav');
 const SECOND = path.join(SAMPLES_DIR, 'cathy-arctic_a0074.wav');
@@ -88,6 +88,24 @@ describe('earshot listen', () => {
     expect(repeated).toEqual([]);
     const args = JSON.parse(await readFile(path.join(bin, 'args.json'), 'utf8')) as string[];
     expect(args.join(' ')).toBe('-q -r 16000 -c 1 -t raw -f S16_LE -');
+  });
+
+  it('restricts live results to a --grammar', async () => {
+    const bin = await fakeRecorderDir();
+    const grammar = path.join(bin, 'grammar.txt');
+    const phrases = ['turn on the lights', 'i suppose you wonder why she is coming up here', '[unk]'];
+    await writeFile(grammar, phrases.join('\n') + '\n');
+    const run = earshot(['listen', '--json', '--grammar', grammar], {
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      FAKE_RECORDER_PLAY: `${FIRST},silence:2`,
+      FAKE_RECORDER_SPEED: '4',
+    });
+    await until(() => run.lines.some(isFinal), 'a final');
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(0);
+    const final = run.lines.find(isFinal)!.text!;
+    expect(phrases).toContain(final);
+    if (ACCURACY_CHECKED) expect(final).toBe(phrases[1]);
   });
 
   it.each([
