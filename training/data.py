@@ -65,6 +65,33 @@ def collate(batch, stack):
     return torch.from_numpy(x), torch.tensor(lengths), targets, target_lengths
 
 
+def dct_matrix(n):
+    """The orthonormal DCT-II the features use (src/features/mel.ts, dctMatrix), numCeps = numBins = n."""
+    k = torch.arange(n, dtype=torch.float64)[:, None]
+    bins = torch.arange(n, dtype=torch.float64)[None, :]
+    scale = torch.where(k == 0, torch.tensor(1.0 / n), torch.tensor(2.0 / n)).sqrt()
+    return scale * torch.cos(math.pi / n * (bins + 0.5) * k)
+
+
+def warp_frequency(x, rng, low=0.88, high=1.12):
+    """Vocal-tract-length perturbation on MFCCs: each utterance's log-mel spectrum (the inverse DCT)
+    is stretched along the mel axis by a random factor and transformed back, so the model hears
+    each speaker with shorter and longer vocal tracts (children's voices among them)."""
+    n = x.shape[2]
+    dct = dct_matrix(n)
+    for i in range(x.shape[0]):
+        alpha = rng.uniform(low, high)
+        source = (torch.arange(n, dtype=torch.float64) / alpha).clamp(max=n - 1)
+        lower = source.floor().long()
+        upper = (lower + 1).clamp(max=n - 1)
+        frac = source - lower
+        warp = torch.zeros(n, n, dtype=torch.float64)
+        warp[torch.arange(n), lower] += 1 - frac
+        warp[torch.arange(n), upper] += frac
+        x[i] = x[i] @ (dct @ warp @ dct.T).T.float()
+    return x
+
+
 def spec_augment(x, lengths, rng):
     """Two masks over feature coefficients and up to two time masks per utterance, in place."""
     dims = x.shape[2]

@@ -90,7 +90,8 @@ def main():
         "layers": cfg["layers"],
         "hidden": cfg["hidden"],
         "streaming": {"chunkFrames": args.chunk, "lookaheadFrames": args.lookahead},
-        "provenance": {"checkpointEpoch": ckpt.get("epoch"), "trainingCommand": ckpt.get("command"),
+        "provenance": {"checkpointEpoch": ckpt.get("epoch"), "trainingCpuHours": round(ckpt.get("cpu_hours", 0.0), 2),
+                       "trainingCommand": ckpt.get("command"),
                        "history": ckpt.get("history"), **json.loads(args.provenance)},
         "dev": {name: {"wer": w, "cer": c} for name, (w, c) in (ckpt.get("dev") or {}).items()},
     }

@@ -25,7 +25,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from data import batches, collate, load_index, spec_augment
+from data import batches, collate, load_index, spec_augment, warp_frequency
 from decode import error_rates, greedy
 from model import AcousticModel
 
@@ -191,11 +191,12 @@ def train(rank, args):
         epoch_batches = batches(epoch_sample(train_sets, rng), args.max_frames, rng)
         done = state.get("batch_in_epoch", 0)
         total_loss, count, epoch_start = 0.0, 0, time.time()
+        step_start = time.time()
         for b in range(done, len(epoch_batches) - world + 1, world):
             aug = random.Random(args.seed * 1_000_003 + state["step"] * world + rank)
             chunk = aug.choice(args.chunk) if aug.random() < args.lc_prob else None
             x, lengths, targets, target_lengths = collate(epoch_batches[b + rank], args.stack)
-            x = spec_augment(x, lengths, aug)
+            x = spec_augment(warp_frequency(x, aug), lengths, aug)
             logprobs, out_lengths = model(x, lengths, chunk, args.lookahead)
             loss = ctc(logprobs.transpose(0, 1), targets, out_lengths, target_lengths)
             opt.zero_grad()
@@ -208,6 +209,8 @@ def train(rank, args):
                 g["lr"] = lr
             opt.step()
             state["step"] += 1
+            state["cpu_seconds"] = state.get("cpu_seconds", 0.0) + (time.time() - step_start) * world
+            step_start = time.time()
             state["batch_in_epoch"] = b + world
             total_loss += loss.item()
             count += 1
@@ -248,7 +251,8 @@ def end_epoch(model, state, dev_sets, args, loss, out):
     if wer < state["best"]:
         state["best"] = wer
         save(out / "best.pt", model=model.state_dict(), config=model.config, dev=scores, dev_wer=wer,
-             epoch=state["epoch"], history=state["history"], command=" ".join(sys.argv))
+             epoch=state["epoch"], history=state["history"], command=" ".join(sys.argv),
+             cpu_hours=state.get("cpu_seconds", 0.0) / 3600)
         print(f"new best mean dev WER {wer:.1f}", flush=True)
 
 
