@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Builds the decoder's word n-gram LM (interpolated modified Kneser-Ney, gzip'd ARPA) from
-// ../shared/text/*.txt and the train-split transcripts of ../shared/corpora/*/manifest.tsv.
+// ../shared/text/*.txt and the train-split transcripts of ../shared/corpora/*/manifest.tsv, or,
+// with --text, from your own text files (one sentence per line), for a domain LM used with --lm.
 // The dev sets (an4 test, speechocean762 dev) are never read.
 // Run after `npm run build`:
 //   node training/build_lm.mjs --out models/en-bilstm/lm.arpa.gz [--order 3] [--prune 0]
+//   node training/build_lm.mjs --text commands.txt [--text more.txt] --out my-lm.arpa.gz
 // Unpruned, the trigram model is about 6 MiB gzipped; --prune 1 (singletons dropped) gives 2 MiB
 // but dev perplexity 72 instead of 59 on an4 and 205 instead of 188 on speechocean762.
 import { createWriteStream } from 'node:fs';
@@ -25,14 +27,16 @@ const { values } = parseArgs({
     out: { type: 'string' },
     order: { type: 'string', default: '3' },
     prune: { type: 'string', default: '0' },
+    text: { type: 'string', multiple: true },
   },
 });
 if (!values.out) {
-  console.error('usage: node training/build_lm.mjs --out models/en-bilstm/lm.arpa.gz [--order 3] [--prune 0]');
+  console.error('usage: node training/build_lm.mjs [--text FILE]... --out FILE.arpa.gz [--order 3] [--prune 0]');
   process.exit(2);
 }
 
-const sentences = [...(await textLines()), ...(await trainTranscripts())].map(normalizeText).filter((s) => s !== '');
+const raw = values.text ? await linesOf(values.text) : [...(await sharedTextLines()), ...(await trainTranscripts())];
+const sentences = raw.map(normalizeText).filter((s) => s !== '');
 console.log(`${sentences.length} sentences, ${sentences.reduce((n, s) => n + s.split(' ').length, 0)} words`);
 
 const ngrams = buildKneserNey(sentences, { order: Number(values.order), prune: Number(values.prune) });
@@ -40,11 +44,15 @@ const out = path.resolve(values.out);
 await writeAtomically(out, Readable.from(formatArpa(ngrams)));
 console.log(`${out}: ${((await stat(out)).size / 2 ** 20).toFixed(2)} MiB, ${ngrams.map((o, i) => `${i + 1}-grams ${o.length}`).join(', ')}`);
 
-async function textLines() {
+async function sharedTextLines() {
   const dir = path.join(shared, 'text');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.txt')).sort();
-  const texts = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
-  return texts.flatMap((text) => text.split('\n'));
+  return linesOf(files.map((f) => path.join(dir, f)));
+}
+
+async function linesOf(files) {
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  return texts.flatMap((text) => text.split(/\r?\n/));
 }
 
 async function trainTranscripts() {

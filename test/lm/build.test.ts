@@ -1,5 +1,11 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { buildArpa, buildKneserNey, FALLBACK_DISCOUNTS, modifiedKneserNeyDiscounts, parseArpa, type NgramLanguageModel } from '../../src/lm/index.js';
+import { buildArpa, buildKneserNey, FALLBACK_DISCOUNTS, loadArpa, modifiedKneserNeyDiscounts, parseArpa, type NgramLanguageModel } from '../../src/lm/index.js';
+import { ROOT } from '../helpers.js';
 
 const CORPUS = ['a b', 'a b', 'b'];
 
@@ -97,3 +103,15 @@ function randomCorpus(sentences: number, seed: number): string[] {
     return Array.from({ length }, () => words[Math.floor(random() ** 2 * words.length)]!).join(' ');
   });
 }
+
+describe('training/build_lm.mjs --text', () => {
+  it('builds a gzipped ARPA model from your own sentences, normalised, that loadArpa reads', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-lm-'));
+    writeFileSync(path.join(dir, 'commands.txt'), 'Turn on the lights.\r\nturn off the lights\nSet a timer for 5 minutes\n');
+    const out = path.join(dir, 'commands.arpa.gz');
+    await promisify(execFile)('node', [path.join(ROOT, 'training/build_lm.mjs'), '--text', path.join(dir, 'commands.txt'), '--out', out]);
+    const lm = await loadArpa(out);
+    expect(prob(lm, ['<s>', 'turn', 'on'], 'the')).toBeGreaterThan(0.5);
+    expect(prob(lm, ['set', 'a', 'timer', 'for'], 'five')).toBeGreaterThan(0.5);
+  });
+});
