@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-60}
 shift || true
 F=cache/features
-export OMP_NUM_THREADS=1   # measured: two torch threads train twice as slowly as one on this machine
+export OMP_NUM_THREADS=1   # measured: one process with two torch threads trains twice as slowly as one thread; --workers uses the cores (nproc would read this variable, hence getconf)
 earshot() { node dist/cli/main.js "$@"; }
 
 [ -d dist ] || npm run build
@@ -21,7 +21,7 @@ done
 /usr/bin/python3 training/train.py \
   --train $F/real/index.tsv --train $F/real-aug/index.tsv:0.3 --train $F/synth/index.tsv:0.6 \
   --dev an4=$F/dev-an4/index.tsv --dev so762=$F/dev-so762/index.tsv \
-  --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --workers "$(nproc)" \
+  --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --workers "$(getconf _NPROCESSORS_ONLN)" \
   --minutes "$minutes" "$@"
 
 /usr/bin/python3 - <<'PY'
