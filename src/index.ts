@@ -4,6 +4,8 @@
  *   const model = await Model.load();
  *   const stream = model.createStream({ sampleRate: 16000 });
  *   if (await stream.acceptWaveform(samples)) console.log(stream.result());
+ *
+ * docs/api.md is the full reference.
  */
 export {
   DEFAULT_ENDPOINT_RULES,
