@@ -22,10 +22,35 @@ export {
   type Transcript,
   type WordResult,
 } from './recognizer/index.js';
-export { AudioDecodeError, decodeAudio, decodeAudioFile, PcmStream, resample, StreamingResampler, SAMPLE_RATE } from './audio/index.js';
+export {
+  AudioDecodeError,
+  decodeAudio,
+  decodeAudioFile,
+  Microphone,
+  MicrophoneError,
+  PcmStream,
+  resample,
+  SAMPLE_RATE,
+  StreamingResampler,
+  type MicrophoneOptions,
+  type Recorder,
+} from './audio/index.js';
 export { computeFeatures, DEFAULT_FEATURES, FeatureStream, type FeatureConfig } from './features/index.js';
-export { BEAM_SEARCH_DEFAULTS, BeamSearchDecoder, GreedyDecoder, type CtcDecoder, type DecoderSession, type Hotword, type Hypothesis } from './decoder/index.js';
-export { loadArpa, NgramLanguageModel } from './lm/index.js';
-export { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ExecutionProvider, type ModelMetadata } from './model/index.js';
+export {
+  BEAM_SEARCH_DEFAULTS,
+  BeamSearchDecoder,
+  DEFAULT_HOTWORD_BOOST,
+  GreedyDecoder,
+  UNKNOWN_PHRASE,
+  type BeamSearchOptions,
+  type CtcDecoder,
+  type DecodedWord,
+  type DecoderSession,
+  type Hotword,
+  type Hypothesis,
+  type SessionOptions,
+} from './decoder/index.js';
+export { ArpaFormatError, loadArpa, NgramLanguageModel } from './lm/index.js';
+export { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ExecutionProvider, type ModelMetadata, type ModelOptions } from './model/index.js';
 export { normalizeText } from './text/normalize.js';
 export { CLOSE_CODES, createServer, SERVER_DEFAULTS, type AudioSource, type RunningServer, type ServerOptions, type TranscriptEvent } from './server/index.js';

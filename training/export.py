@@ -3,7 +3,8 @@
 - model.onnx: the latency-controlled step (see model.StreamingStep), which onnxruntime-node runs;
 - model.pt: the weights, so a later session can resume training from the committed model;
 - model.json: the contract inference reads: vocabulary, feature settings, frame rates, streaming
-  chunk sizes, tensor names, provenance and dev scores;
+  chunk sizes, provenance and dev scores (run tune_decoder.mjs --write afterwards to add the tuned
+  beam search settings);
 - test/fixtures/model-reference.json: PyTorch's output on a fixed input, which the test suite
   compares with onnxruntime-node's.
 

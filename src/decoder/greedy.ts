@@ -1,4 +1,4 @@
-import { BeamSearchDecoder } from './beam-search.js';
+import { BeamSearchDecoder, type BeamSearchOptions } from './beam-search.js';
 import { BestPath } from './best-path.js';
 import { SessionGuard } from './session-guard.js';
 import type { CtcDecoder, DecoderSession, Hypothesis, SessionOptions } from './types.js';
@@ -8,18 +8,18 @@ import { CtcVocabulary, type VocabularyOptions } from './vocabulary.js';
  * Best-path decoding: the most probable symbol per frame, repeats collapsed, blanks dropped, words
  * split at spaces. Its score is the best path's natural-log probability, and it gives one hypothesis.
  * Hot words and grammars need a search, so a session with either is a BeamSearchDecoder session
- * (default options, no language model).
+ * with `search`'s settings and no language model.
  */
 export class GreedyDecoder implements CtcDecoder {
   private readonly vocabulary: CtcVocabulary;
 
-  constructor(private readonly options: VocabularyOptions) {
+  constructor(private readonly options: VocabularyOptions & { search?: Omit<BeamSearchOptions, keyof VocabularyOptions | 'lm'> }) {
     this.vocabulary = new CtcVocabulary(options);
   }
 
   createSession(options: SessionOptions = {}): DecoderSession {
     if (options.hotwords?.length || options.grammar?.length) {
-      return new BeamSearchDecoder({ vocabulary: this.options.vocabulary, blank: this.options.blank }).createSession(options);
+      return new BeamSearchDecoder({ ...this.options.search, vocabulary: this.options.vocabulary, blank: this.options.blank }).createSession(options);
     }
     return new GreedySession(this.vocabulary);
   }

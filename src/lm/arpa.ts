@@ -1,6 +1,8 @@
 import { NgramModelBuilder, type NgramLanguageModel } from './ngram-model.js';
 
-export class ArpaFormatError extends Error {}
+export class ArpaFormatError extends Error {
+  override readonly name = 'ArpaFormatError';
+}
 
 /** One line of an ARPA n-gram section. */
 export interface ArpaNgram {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SAMPLE_RATE } from '../audio/index.js';
 import type { FeatureConfig } from '../features/index.js';
 
 /** model.json: the contract between a trained model and inference. */
@@ -24,7 +25,9 @@ export interface ModelMetadata {
   dev: Record<string, { wer: number; cer: number }>;
 }
 
-export class ModelLoadError extends Error {}
+export class ModelLoadError extends Error {
+  override readonly name = 'ModelLoadError';
+}
 
 const REQUIRED: (keyof ModelMetadata)[] = ['vocabulary', 'blank', 'features', 'frameStack', 'frameRate', 'layers', 'hidden', 'streaming'];
 
@@ -38,5 +41,8 @@ export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
   }
   const missing = REQUIRED.filter((key) => meta[key] === undefined);
   if (missing.length > 0) throw new ModelLoadError(`${file}: missing ${missing.join(', ')}`);
+  if (meta.features.sampleRate !== SAMPLE_RATE) {
+    throw new ModelLoadError(`${file}: features.sampleRate is ${meta.features.sampleRate}; earshot feeds models ${SAMPLE_RATE} Hz audio`);
+  }
   return meta;
 }

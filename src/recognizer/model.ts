@@ -2,8 +2,8 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BeamSearchDecoder, GreedyDecoder, type BeamSearchOptions, type CtcDecoder } from '../decoder/index.js';
-import { loadArpa } from '../lm/index.js';
-import { OnnxAcousticModel, type AcousticModel, type ModelMetadata, type ModelOptions } from '../model/index.js';
+import { loadArpa, type NgramLanguageModel } from '../lm/index.js';
+import { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ModelMetadata, type ModelOptions } from '../model/index.js';
 import { RecognizerStream, type StreamOptions } from './stream.js';
 
 /** The model shipped with earshot. */
@@ -16,7 +16,7 @@ export interface LoadOptions extends ModelOptions {
   /**
    * Word language model for beam search: true (default) uses the model directory's lm.arpa.gz when
    * it has one, a string names an ARPA file (.arpa or .arpa.gz), false decodes greedily (sessions
-   * with hot words or a grammar still run a beam search, without the LM).
+   * with hot words or a grammar still run a beam search, without the LM, with `decoder`'s settings).
    */
   lm?: boolean | string;
   /** Beam search settings (defaults: BEAM_SEARCH_DEFAULTS, or the model's tuned ones in model.json). */
@@ -38,10 +38,11 @@ export class Model {
     const acoustic = await OnnxAcousticModel.load(dir, options);
     const meta = acoustic.metadata;
     const lmFile = await lmPath(dir, options.lm ?? true);
+    const lm = lmFile ? await loadLanguageModel(lmFile) : undefined;
     const vocabulary = { vocabulary: meta.vocabulary, blank: meta.blank };
-    const decoder: CtcDecoder = lmFile
-      ? new BeamSearchDecoder({ ...vocabulary, ...meta.decoder, ...options.decoder, lm: await loadArpa(lmFile) })
-      : new GreedyDecoder(vocabulary);
+    const decoder: CtcDecoder = lm
+      ? new BeamSearchDecoder({ ...vocabulary, ...meta.decoder, ...options.decoder, lm })
+      : new GreedyDecoder({ ...vocabulary, search: options.decoder });
     return new Model(acoustic, decoder);
   }
 
@@ -51,6 +52,14 @@ export class Model {
 
   release(): Promise<void> {
     return this.acoustic.release();
+  }
+}
+
+async function loadLanguageModel(file: string): Promise<NgramLanguageModel> {
+  try {
+    return await loadArpa(file);
+  } catch (error) {
+    throw new ModelLoadError(`${file}: cannot load the language model (${(error as Error).message})`);
   }
 }
 

@@ -17,7 +17,7 @@ const PIECE_SECONDS = 1;
 export async function transcribeSamples(
   model: Model,
   samples: Float32Array,
-  options: Omit<StreamOptions, 'sampleRate' | 'partials' | 'maxAlternatives'> = {},
+  options: Omit<StreamOptions, 'sampleRate' | 'partials' | 'maxAlternatives' | 'words' | 'partialWords'> = {},
 ): Promise<Transcript> {
   const rate = model.metadata.features.sampleRate;
   const stream = model.createStream({ ...options, words: true, partials: false });

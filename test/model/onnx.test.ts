@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES } from '../../src/features/index.js';
-import { OnnxAcousticModel } from '../../src/model/index.js';
-import { DEFAULT_MODEL_DIR } from '../../src/recognizer/index.js';
+import { ModelLoadError, OnnxAcousticModel } from '../../src/model/index.js';
+import { DEFAULT_MODEL_DIR, Model } from '../../src/recognizer/index.js';
 import { ROOT } from '../helpers.js';
 import { compareWithReference, type ModelReference } from './reference.js';
 
@@ -31,5 +32,42 @@ describe('the shipped model', () => {
     const cuda = await OnnxAcousticModel.load(DEFAULT_MODEL_DIR, { provider: 'cuda', onWarning: (m) => warnings.push(m) });
     expect(cuda.provider === 'cuda' || warnings.some((w) => /CUDA is not available/.test(w))).toBe(true);
     await cuda.release();
+  });
+});
+
+describe('loading a model directory', () => {
+  /** A copy of the shipped model's directory with model.json edited and the given files beside it. */
+  function modelCopy(edit: (meta: Record<string, any>) => void, files: Record<string, string> = {}): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-model-'));
+    const meta = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as Record<string, any>;
+    edit(meta);
+    writeFileSync(path.join(dir, 'model.json'), JSON.stringify(meta));
+    symlinkSync(path.join(DEFAULT_MODEL_DIR, 'model.onnx'), path.join(dir, 'model.onnx'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    return dir;
+  }
+
+  it('refuses a model whose features expect another sample rate, naming the file', async () => {
+    const dir = modelCopy((meta) => (meta.features.sampleRate = 8000));
+    const error = await Model.load(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).name).toBe('ModelLoadError');
+    expect((error as Error).message).toMatch(/model\.json: features\.sampleRate is 8000; earshot feeds models 16000 Hz audio/);
+  });
+
+  it('reports a broken language model as a ModelLoadError that names it', async () => {
+    const dir = modelCopy(() => {}, { 'lm.arpa.gz': 'not gzip at all' });
+    const error = await Model.load(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toContain(`${path.join(dir, 'lm.arpa.gz')}: cannot load the language model`);
+    const missing = await Model.load(dir, { lm: path.join(dir, 'nowhere.arpa') }).catch((e: unknown) => e);
+    expect((missing as Error).message).toMatch(/nowhere\.arpa: cannot load the language model \(.*ENOENT/);
+  });
+
+  it('uses the given beam settings for grammar sessions when it decodes without an LM', async () => {
+    const model = await Model.load(DEFAULT_MODEL_DIR, { lm: false, decoder: { beam: 1 } });
+    const stream = model.createStream({ grammar: ['yes', 'no'] });
+    expect(['yes', 'no', '']).toContain((await stream.finalResult()).text);
+    await model.release();
   });
 });
