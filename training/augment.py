@@ -104,3 +104,35 @@ def augment(x, rng, pool):
         x = add_noise(x, rng, pool, rng.uniform(5.0, 30.0))
     peak = np.max(np.abs(x)) + 1e-9
     return (x / peak * 10 ** (rng.uniform(-30.0, -1.0) / 20)).astype(np.float32)
+
+
+def beeps(n, rng):
+    """A few short sine beeps, like a device's prompts."""
+    out = np.zeros(n, dtype=np.float32)
+    t = np.arange(int(rng.uniform(0.05, 0.4) * SAMPLE_RATE)) / SAMPLE_RATE
+    for _ in range(rng.integers(1, 4)):
+        tone = np.sin(2 * np.pi * rng.uniform(300.0, 3000.0) * t) * np.hanning(len(t))
+        start = rng.integers(0, max(1, n - len(t)))
+        out[start : start + len(t)] += tone[: n - start]
+    return out
+
+
+def nonspeech(rng):
+    """0.5-8 s without speech: near-silence, coloured noise, mains hum or beeps over a noise floor,
+    sometimes reverberant or telephone-band, at -90 to -20 dBFS."""
+    n = int(rng.uniform(0.5, 8.0) * SAMPLE_RATE)
+    floor = colored_noise(n, rng, rng.choice([0.0, 1.0, 2.0]))
+    floor /= np.sqrt(np.mean(floor**2)) + 1e-12
+    kind = rng.choice(["silence", "noise", "hum", "beeps"], p=[0.3, 0.45, 0.1, 0.15])
+    if kind == "silence":
+        x = floor * 10 ** (rng.uniform(-90.0, -60.0) / 20)
+    elif kind == "noise":
+        x = floor * 10 ** (rng.uniform(-65.0, -20.0) / 20)
+    else:
+        sound = hum(n, rng) if kind == "hum" else beeps(n, rng)
+        x = sound * 10 ** (rng.uniform(-45.0, -15.0) / 20) + floor * 10 ** (rng.uniform(-75.0, -40.0) / 20)
+    if rng.random() < 0.2:
+        x = reverb(x, rng)
+    if rng.random() < 0.1:
+        x = telephone(x, rng)
+    return np.clip(x, -1.0, 1.0).astype(np.float32)

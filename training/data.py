@@ -22,12 +22,13 @@ class Utterance:
 
 
 def load_index(index_path, max_seconds=30.0):
-    """Utterances of one `earshot features` index; ones with no text or too long are left out."""
+    """Utterances of one `earshot features` index, those over `max_seconds` left out. An empty text
+    is a clip without speech, whose target is all blanks."""
     index_path = Path(index_path)
     out = []
     with open(index_path, encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if not row["text"] or float(row["seconds"]) > max_seconds:
+            if float(row["seconds"]) > max_seconds:
                 continue
             feats = np.load(index_path.parent / row["features"])
             out.append(Utterance(feats, row["text"], row["audio"]))

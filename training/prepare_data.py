@@ -3,7 +3,10 @@
 - real.tsv: the train splits of every corpus (../shared/corpora, or --corpus DIR for more),
   pointing at the original audio;
 - real-aug.tsv: --copies augmented copies of each real utterance;
-- synth.tsv: --synth sentences from ../shared/text spoken by many TTS voices, mostly augmented.
+- synth.tsv: --synth sentences from ../shared/text spoken by many TTS voices, mostly augmented;
+- nonspeech.tsv: --nonspeech clips of silence, noise, hum and beeps with empty transcripts, so the
+  model learns to say nothing when nobody speaks (without them it had learned that every input
+  holds some words, and printed "so" for a quiet room).
 
 Resumable: files that exist are kept. Run: /usr/bin/python3 training/prepare_data.py
 """
@@ -19,7 +22,7 @@ import numpy as np
 import torch
 import torchaudio.functional as AF
 
-from augment import augment
+from augment import augment, nonspeech
 from common import CACHE, SAMPLE_RATE, SHARED, read_wav, write_manifest, write_wav_atomic
 from corpora import find_corpora, load_corpus
 
@@ -106,6 +109,14 @@ def make_synthetic(job):
     return out
 
 
+def make_nonspeech(job):
+    out, seed = job
+    if Path(out).exists():
+        return out
+    write_wav_atomic(out, nonspeech(np.random.default_rng(seed)))
+    return out
+
+
 def run_jobs(fn, jobs, processes, babble_files, label):
     done = 0
     with Pool(processes, initializer=init_worker, initargs=(babble_files,)) as pool:
@@ -146,6 +157,7 @@ def main():
     parser.add_argument("--corpus", action="append", default=[], help="extra corpus dir (../shared layout or LibriSpeech)")
     parser.add_argument("--copies", type=int, default=2, help="augmented copies of each real utterance")
     parser.add_argument("--synth", type=int, default=8000, help="synthetic utterances")
+    parser.add_argument("--nonspeech", type=int, default=1500, help="clips without speech")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
 
@@ -175,6 +187,11 @@ def main():
         synth_rows.append({"audio": out, "text": text, "speaker": f"{engine}-{voice}", "split": "train", "seconds": 0})
     run_jobs(make_synthetic, synth_jobs, args.jobs, babble_files, "synth")
     write_manifest(DATA / "synth.tsv", [r for r in synth_rows if Path(r["audio"]).exists()])
+
+    quiet_jobs = [(str(DATA / "nonspeech" / f"{i:05d}.wav"), 900000 + i) for i in range(args.nonspeech)]
+    run_jobs(make_nonspeech, quiet_jobs, args.jobs, babble_files, "nonspeech")
+    write_manifest(DATA / "nonspeech.tsv", [{"audio": out, "text": "", "speaker": "nonspeech", "split": "train", "seconds": 0}
+                                             for out, _ in quiet_jobs if Path(out).exists()])
 
 
 if __name__ == "__main__":

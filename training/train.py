@@ -176,7 +176,7 @@ def train(rank, args):
     interrupted = []
     signal.signal(signal.SIGTERM, lambda *_: interrupted.append(True))
     signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
-    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
+    ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True, reduction="none")
     started = time.time()
     last_save = time.time()
     stop = False
@@ -198,7 +198,8 @@ def train(rank, args):
             x, lengths, targets, target_lengths = collate(epoch_batches[b + rank], args.stack)
             x = spec_augment(warp_frequency(x, aug), lengths, aug)
             logprobs, out_lengths = model(x, lengths, chunk, args.lookahead)
-            loss = ctc(logprobs.transpose(0, 1), targets, out_lengths, target_lengths)
+            # Per character, like CTCLoss's "mean", but clips without speech have no characters.
+            loss = (ctc(logprobs.transpose(0, 1), targets, out_lengths, target_lengths) / target_lengths.clamp(min=1)).mean()
             opt.zero_grad()
             loss.backward()
             if world > 1:
