@@ -22,7 +22,10 @@ const DEV_SETS = [['an4', 'test'], ['speechocean762', 'dev']];
 function devUtterances(corpus, split) {
   const file = path.join(ROOT, '..', 'shared', 'corpora', corpus, 'manifest.tsv');
   const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-  return rows.filter((r) => r[3] === split).slice(0, limit).map((r) => ({ audio: path.join(path.dirname(file), r[0]), reference: normalizeText(r[1]) }));
+  const inSplit = rows.filter((r) => r[3] === split);
+  // Evenly spaced through the split, which is ordered by speaker, so every speaker has a say.
+  const picked = Array.from({ length: Math.min(limit, inSplit.length) }, (_, i) => inSplit[Math.floor((i * inSplit.length) / Math.min(limit, inSplit.length))]);
+  return picked.map((r) => ({ audio: path.join(path.dirname(file), r[0]), reference: normalizeText(r[1]) }));
 }
 
 /** Log-probabilities of each utterance from one whole-utterance window. */
@@ -61,8 +64,8 @@ for (const [corpus, split] of DEV_SETS) sets.push(await posteriors(model, devUtt
 const greedy = wer(new GreedyDecoder(vocabulary), sets);
 console.log(`greedy: ${greedy.map((w) => w.toFixed(2)).join(' / ')}`);
 let best;
-for (const alpha of [0.3, 0.5, 0.7, 0.9, 1.2]) {
-  for (const beta of [0, 0.5, 1, 1.5, 2.5]) {
+for (const alpha of [0.3, 0.4, 0.5, 0.6, 0.7, 0.9]) {
+  for (const beta of [0.5, 1, 1.5, 2, 2.5, 3, 4]) {
     const wers = wer(new BeamSearchDecoder({ ...vocabulary, lm, alpha, beta }), sets);
     const mean = wers.reduce((a, b) => a + b, 0) / wers.length;
     console.log(`alpha ${alpha} beta ${beta}: ${wers.map((w) => w.toFixed(2)).join(' / ')} (mean ${mean.toFixed(2)})`);
