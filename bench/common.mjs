@@ -23,9 +23,10 @@ export function prepareSet({ name, corpus, split }, limit = Infinity) {
   const lines = readFileSync(path.join(SHARED, 'corpora', corpus, 'manifest.tsv'), 'utf8').trim().split('\n');
   const header = lines[0].split('\t');
   const rows = lines.slice(1).map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i], v])));
-  const utterances = rows
-    .filter((r) => r.split === split)
-    .slice(0, limit)
+  const inSplit = rows.filter((r) => r.split === split);
+  const count = Math.min(limit, inSplit.length);
+  // Evenly spaced through the split, which is ordered by speaker, so a sample hears every speaker.
+  const utterances = Array.from({ length: count }, (_, i) => inSplit[Math.floor((i * inSplit.length) / count)])
     .map((r) => {
       const id = r.audio.replace(/[/.]/g, '_').replace(/_opus$/, '');
       const wav = path.join(dir, `${id}.wav`);
