@@ -9,9 +9,11 @@ const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../models/en-bilstm', import.me
 /**
  * The tests' bounds on transcript accuracy hold for a trained model. model.json records the
  * shipped model's dev-set WER; while its mean is above this bar (a model early in training), the
- * bounds are reported as not checked instead of failing every front end's tests.
+ * bounds are reported as not checked instead of failing every front end's tests. Measured: at a
+ * mean of 61.6% (an4 36.0, so762 87.3) 10 of the bounds still fail, at 0.5-0.7 clip WER against
+ * bounds of 0.35-0.5, so the bar sits well below that.
  */
-export const ACCURACY_BAR_DEV_WER = 60;
+export const ACCURACY_BAR_DEV_WER = 40;
 
 function meanDevWer(): number {
   const meta = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as { dev?: Record<string, { wer: number }> };
