@@ -1,6 +1,8 @@
 // `earshot serve` under load, with real WebSocket clients on 127.0.0.1 speaking the vosk protocol:
 // - concurrency: N clients each stream dev-set speech in real time (100 ms frames); the median
-//   latency from a word's last sample to the word showing in that client's partials;
+//   latency from a word's last sample being sent to the word showing in that client's partials,
+//   over the final's words that a partial showed (the share is reported; the rest only came with
+//   the final);
 // - memory: server RSS idle, after N streams have run on open connections (per stream), and along
 //   the sequential sessions (RSS rises for the first few hundred while V8's heap and onnxruntime's
 //   arena grow, then settles; run --sessions 3000 to see the plateau);
@@ -33,13 +35,15 @@ const rows = [];
 const idle = rssMb();
 for (const n of streamCounts) {
   const clients = await Promise.all(Array.from({ length: n }, () => connect()));
-  const latencies = (await Promise.all(clients.map((ws, i) => streamRealTime(ws, i * 37)))).flat().sort((a, b) => a - b);
+  const timed = await Promise.all(clients.map((ws, i) => streamRealTime(ws, i * 37)));
+  const latencies = timed.flatMap((t) => t.latencies).sort((a, b) => a - b);
+  const words = timed.reduce((sum, t) => sum + t.words, 0);
   const open = rssMb();
   clients.forEach((ws) => ws.close());
-  rows.push([n, median(latencies).toFixed(0), percentile(latencies, 0.9).toFixed(0), latencies.length, ((open - idle) / n).toFixed(1)]);
+  rows.push([n, median(latencies).toFixed(0), percentile(latencies, 0.9).toFixed(0), `${latencies.length}/${words}`, ((open - idle) / n).toFixed(1)]);
   process.stderr.write(`${n} streams: median latency ${median(latencies).toFixed(0)} ms\n`);
 }
-console.log(table(['streams', 'median word latency ms', 'p90 ms', 'words', 'RSS per open stream MB'], rows));
+console.log(table(['streams', 'median word latency ms', 'p90 ms', 'words in partials / in finals', 'RSS per open stream MB'], rows));
 
 const short = pcm.subarray(0, 8000);
 const rss = {};
@@ -62,7 +66,7 @@ function connect() {
   });
 }
 
-/** Sends the speech in 100 ms frames at real-time pace; returns word latencies in ms. */
+/** Sends the speech in 100 ms frames at real-time pace; returns word latencies in ms and the finals' word count. */
 function streamRealTime(ws, delayMs) {
   return new Promise((resolve) => {
     const replies = [];
@@ -87,11 +91,12 @@ function streamRealTime(ws, delayMs) {
 }
 
 /**
- * For each word of each final: the first reply since the previous final whose partial has that word
- * at that position (or the final itself), minus the wall time the word's last sample was sent.
+ * For each word of each final: the first partial since the previous final, sent no earlier than the
+ * word's last sample, that has the word at that position, minus the wall time that sample was sent.
  */
 function wordLatencies(replies, start) {
   const latencies = [];
+  let words = 0;
   let utterance = [];
   for (const entry of replies) {
     if (entry.reply.text === undefined) {
@@ -99,12 +104,14 @@ function wordLatencies(replies, start) {
       continue;
     }
     (entry.reply.result ?? []).forEach((word, i) => {
-      const shown = utterance.find((p) => p.words[i] === word.word) ?? entry;
-      latencies.push(shown.at - (start + word.end * 1000));
+      const sent = start + word.end * 1000;
+      const shown = utterance.find((p) => p.at >= sent - 30 && p.words[i] === word.word);
+      if (shown) latencies.push(shown.at - sent);
+      words++;
     });
     utterance = [];
   }
-  return latencies;
+  return { latencies, words };
 }
 
 async function shortSession(audio) {
