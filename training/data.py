@@ -1,5 +1,6 @@
 """Feature sets written by `earshot features`, held in memory, and batches of them."""
 import csv
+import functools
 import math
 from pathlib import Path
 
@@ -66,6 +67,7 @@ def collate(batch, stack):
     return torch.from_numpy(x), torch.tensor(lengths), targets, target_lengths
 
 
+@functools.lru_cache(maxsize=None)
 def dct_matrix(n):
     """The orthonormal DCT-II the features use (src/features/mel.ts, dctMatrix), numCeps = numBins = n."""
     k = torch.arange(n, dtype=torch.float64)[:, None]

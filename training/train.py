@@ -137,6 +137,25 @@ def main():
         pass
 
 
+def train_step(model, opt, ctc, batch, aug, lr, args, world):
+    """One optimiser step on one batch (augmented, whole-utterance or latency-controlled); its loss."""
+    chunk = aug.choice(args.chunk) if aug.random() < args.lc_prob else None
+    x, lengths, targets, target_lengths = collate(batch, args.stack)
+    x = spec_augment(warp_frequency(x, aug), lengths, aug)
+    logprobs, out_lengths = model(x, lengths, chunk, args.lookahead)
+    # Per character, like CTCLoss's "mean", but clips without speech have no characters.
+    loss = (ctc(logprobs.transpose(0, 1), targets, out_lengths, target_lengths) / target_lengths.clamp(min=1)).mean()
+    opt.zero_grad()
+    loss.backward()
+    if world > 1:
+        average_gradients(model, world)
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+    for g in opt.param_groups:
+        g["lr"] = lr
+    opt.step()
+    return loss
+
+
 def train(rank, args):
     world = args.workers
     if world > 1:
@@ -194,21 +213,8 @@ def train(rank, args):
         step_start = time.time()
         for b in range(done, len(epoch_batches) - world + 1, world):
             aug = random.Random(args.seed * 1_000_003 + state["step"] * world + rank)
-            chunk = aug.choice(args.chunk) if aug.random() < args.lc_prob else None
-            x, lengths, targets, target_lengths = collate(epoch_batches[b + rank], args.stack)
-            x = spec_augment(warp_frequency(x, aug), lengths, aug)
-            logprobs, out_lengths = model(x, lengths, chunk, args.lookahead)
-            # Per character, like CTCLoss's "mean", but clips without speech have no characters.
-            loss = (ctc(logprobs.transpose(0, 1), targets, out_lengths, target_lengths) / target_lengths.clamp(min=1)).mean()
-            opt.zero_grad()
-            loss.backward()
-            if world > 1:
-                average_gradients(model, world)
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             lr = args.lr * min(1.0, (state["step"] + 1) / args.warmup) * args.lr_decay ** state["epoch"]
-            for g in opt.param_groups:
-                g["lr"] = lr
-            opt.step()
+            loss = train_step(model, opt, ctc, epoch_batches[b + rank], aug, lr, args, world)
             state["step"] += 1
             state["cpu_seconds"] = state.get("cpu_seconds", 0.0) + (time.time() - step_start) * world
             step_start = time.time()
