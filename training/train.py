@@ -137,6 +137,18 @@ def main():
         pass
 
 
+def committed_state(weights):
+    """The epoch count, history and CPU time of a committed model, from the model.json beside its weights,
+    so training resumed from it continues its learning-rate schedule and provenance. The optimizer's
+    state is not committed, so the learning rate warms up again."""
+    meta_path = weights.with_name("model.json")
+    if not meta_path.exists():
+        return {}
+    provenance = json.loads(meta_path.read_text()).get("provenance", {})
+    return {"epoch": provenance.get("checkpointEpoch") or 0, "history": provenance.get("history") or [],
+            "cpu_seconds": (provenance.get("trainingCpuHours") or 0.0) * 3600}
+
+
 def train_step(model, opt, ctc, batch, aug, lr, args, world):
     """One optimiser step on one batch (augmented, whole-utterance or latency-controlled); its loss."""
     chunk = aug.choice(args.chunk) if aug.random() < args.lc_prob else None
@@ -186,8 +198,8 @@ def train(rank, args):
     elif args.init:
         ckpt = torch.load(args.init)
         model.load_state_dict(ckpt["model"])
-        state["best"] = ckpt.get("dev_wer", float("inf"))
-        log(f"initialised from {args.init}", flush=True)
+        state.update(committed_state(Path(args.init)), best=ckpt.get("dev_wer", float("inf")))
+        log(f"initialised from {args.init} at epoch {state['epoch']}", flush=True)
     else:
         feature_stats(model, train_sets[0][0], args.stack)
     torch.manual_seed(args.seed * 1000 + rank + state["step"])

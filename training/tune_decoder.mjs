@@ -1,5 +1,11 @@
-// Tunes the beam search's LM weight (alpha) and word bonus (beta) on the dev sets and writes the best
-// pair into the model's model.json, where Model.load picks it up as the default.
+// Tunes the beam search on the dev sets and writes the settings into the model's model.json, where
+// Model.load picks them up as defaults:
+// - the LM weight (alpha) and word bonus (beta), by WER;
+// - unkThreshold, how far a grammar's best phrase may trail the unconstrained best path before the
+//   result is "[unk]": each utterance is decoded with a grammar of GRAMMAR_SIZE phrases from its set,
+//   once with its own transcript among them and once without, and the threshold that gets the most
+//   right (the transcript in the first case, "[unk]" in the second) wins. It depends on how sharp the
+//   model's posteriors are, so it is tuned per model.
 //
 //   npm run build && node training/tune_decoder.mjs [--model models/en-bilstm] [--limit 400] [--write]
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +24,8 @@ const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[proc
 const modelDir = path.resolve(arg('--model', path.join(ROOT, 'models', 'en-bilstm')));
 const limit = Number(arg('--limit', 400));
 const DEV_SETS = [['an4', 'test'], ['speechocean762', 'dev']];
+const GRAMMAR_SIZE = 20;
+const UNK_THRESHOLDS = [0.25, 0.4, 0.5, 0.6, 0.75, 1, 1.5, 2];
 
 function devUtterances(corpus, split) {
   const file = path.join(ROOT, '..', 'shared', 'corpora', corpus, 'manifest.tsv');
@@ -56,6 +64,36 @@ function wer(decoder, sets) {
   });
 }
 
+/** Per utterance: GRAMMAR_SIZE - 1 other transcripts of its set, drawn deterministically. */
+function distractors(set) {
+  const phrases = [...new Set(set.map((u) => u.reference))];
+  return set.map((u, i) => {
+    const others = phrases.filter((p) => p !== u.reference);
+    return Array.from({ length: Math.min(GRAMMAR_SIZE - 1, others.length) }, (_, k) => others[(i * 7 + k * 13) % others.length]);
+  });
+}
+
+/** Shares of utterances decoded right with their transcript in the grammar (in) and without it ("[unk]", out). */
+function grammarAccuracy(decoder, sets) {
+  let inRight = 0;
+  let outRight = 0;
+  let count = 0;
+  for (const set of sets) {
+    const others = distractors(set);
+    set.forEach((u, i) => {
+      const decode = (phrases) => {
+        const session = decoder.createSession({ grammar: [...phrases, '[unk]'] });
+        session.pushFrames(u.logprobs, u.frames);
+        return session.finish()[0].text;
+      };
+      if (decode([u.reference, ...others[i]]) === u.reference) inRight++;
+      if (decode(others[i]) === '[unk]') outRight++;
+      count++;
+    });
+  }
+  return { inGrammar: inRight / count, outOfGrammar: outRight / count };
+}
+
 const model = await OnnxAcousticModel.load(modelDir);
 const lm = await loadArpa(path.join(modelDir, 'lm.arpa.gz'));
 const vocabulary = { vocabulary: model.metadata.vocabulary, blank: model.metadata.blank };
@@ -73,11 +111,20 @@ for (const alpha of [0.3, 0.4, 0.5, 0.6, 0.7, 0.9]) {
   }
 }
 console.log(`best: alpha ${best.alpha} beta ${best.beta}, WER ${best.wers.map((w) => w.toFixed(2)).join(' / ')} against greedy ${greedy.map((w) => w.toFixed(2)).join(' / ')}`);
+let bestUnk;
+for (const unkThreshold of UNK_THRESHOLDS) {
+  const accuracy = grammarAccuracy(new BeamSearchDecoder({ ...vocabulary, unkThreshold }), sets);
+  const right = (accuracy.inGrammar + accuracy.outOfGrammar) / 2;
+  console.log(`unkThreshold ${unkThreshold}: in grammar ${(100 * accuracy.inGrammar).toFixed(1)}% right, out of grammar ${(100 * accuracy.outOfGrammar).toFixed(1)}% "[unk]"`);
+  if (!bestUnk || right > bestUnk.right) bestUnk = { unkThreshold, right, ...accuracy };
+}
+console.log(`best: unkThreshold ${bestUnk.unkThreshold}`);
 if (process.argv.includes('--write')) {
   const file = path.join(modelDir, 'model.json');
   const meta = JSON.parse(readFileSync(file, 'utf8'));
-  meta.decoder = { ...meta.decoder, alpha: best.alpha, beta: best.beta };
-  meta.devDecoding = { sets: DEV_SETS.map(([c, s]) => `${c} ${s}`), utterancesPerSet: limit, greedyWer: greedy, lmWer: best.wers };
+  meta.decoder = { ...meta.decoder, alpha: best.alpha, beta: best.beta, unkThreshold: bestUnk.unkThreshold };
+  meta.devDecoding = { sets: DEV_SETS.map(([c, s]) => `${c} ${s}`), utterancesPerSet: limit, greedyWer: greedy, lmWer: best.wers,
+    grammar: { phrases: GRAMMAR_SIZE, inGrammarRight: bestUnk.inGrammar, outOfGrammarUnk: bestUnk.outOfGrammar } };
   writeFileSync(file, JSON.stringify(meta, null, 1) + '\n');
   console.log(`wrote decoder settings to ${file}`);
 }

@@ -11,6 +11,8 @@ export interface GrammarNode {
 
 export interface Grammar {
   root: GrammarNode;
+  /** Each distinct phrase's characters, without "[unk]". */
+  phrases: number[][];
   /** The phrase list has "[unk]": out-of-grammar speech gives "[unk]" instead of the nearest phrase. */
   allowsUnknown: boolean;
 }
@@ -18,6 +20,7 @@ export interface Grammar {
 /** The phrases, normalised to the vocabulary, as a character trie. */
 export function grammarOf(phrases: readonly string[], vocabulary: CtcVocabulary): Grammar {
   const root = newNode();
+  const distinct = new Map<string, number[]>();
   let allowsUnknown = false;
   for (const phrase of phrases) {
     if (phrase.trim().toLowerCase() === UNKNOWN_PHRASE) {
@@ -25,13 +28,15 @@ export function grammarOf(phrases: readonly string[], vocabulary: CtcVocabulary)
       continue;
     }
     const normalized = vocabulary.normalize(phrase);
-    if (normalized === '') continue;
+    if (normalized === '' || distinct.has(normalized)) continue;
+    const tokens = vocabulary.encode(normalized);
+    distinct.set(normalized, tokens);
     let node = root;
-    for (const token of vocabulary.encode(normalized)) node = childOf(node, token);
+    for (const token of tokens) node = childOf(node, token);
     node.complete = true;
     childOf(node, vocabulary.space).complete = true;
   }
-  return { root, allowsUnknown };
+  return { root, phrases: [...distinct.values()], allowsUnknown };
 }
 
 function newNode(): GrammarNode {

@@ -40,6 +40,28 @@ export function hotwordTrie(hotwords: readonly Hotword[], vocabulary: CtcVocabul
   return root.next.size > 0 ? root : null;
 }
 
+/**
+ * The boosts a whole token sequence earns, walking the trie as the prefix search does: a hot word
+ * may start at any word, and a phrase's next word continues from the space after the one before.
+ */
+export function hotwordBonus(tokens: readonly number[], root: HotwordNode | null, space: number): number {
+  if (!root) return 0;
+  let bonus = 0;
+  let node = null as HotwordNode | null;
+  let wordStart = true;
+  for (const token of tokens) {
+    if (token === space) {
+      bonus += node?.complete ?? 0;
+      node = node?.next.get(token) ?? null;
+      wordStart = true;
+      continue;
+    }
+    node = node?.next.get(token) ?? (wordStart ? (root.next.get(token) ?? null) : null);
+    wordStart = false;
+  }
+  return bonus + (node?.complete ?? 0);
+}
+
 function newNode(): HotwordNode {
   return { next: new Map(), partial: 0, complete: 0 };
 }

@@ -20,7 +20,7 @@ export interface ModelMetadata {
   /** Latency-controlled windows for live recognition, in model frames. */
   streaming: { chunkFrames: number; lookaheadFrames: number };
   /** Beam search settings tuned on the dev sets with this model's language model. */
-  decoder?: { beam?: number; alpha?: number; beta?: number; unkPenalty?: number };
+  decoder?: { beam?: number; alpha?: number; beta?: number; unkPenalty?: number; unkThreshold?: number };
   provenance: Record<string, unknown>;
   dev: Record<string, { wer: number; cer: number }>;
 }

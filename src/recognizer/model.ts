@@ -42,7 +42,7 @@ export class Model {
     const vocabulary = { vocabulary: meta.vocabulary, blank: meta.blank };
     const decoder: CtcDecoder = lm
       ? new BeamSearchDecoder({ ...vocabulary, ...meta.decoder, ...options.decoder, lm })
-      : new GreedyDecoder({ ...vocabulary, search: options.decoder });
+      : new GreedyDecoder({ ...vocabulary, search: { ...meta.decoder, ...options.decoder } });
     return new Model(acoustic, decoder);
   }
 

@@ -153,6 +153,26 @@ describe('BeamSearchDecoder', () => {
       expect(text([...spoken('no ')], {}, { grammar })).toBe('no');
     });
 
+    it('scores every whole phrase, so a phrase whose prefix trails midway still wins', () => {
+      // With a beam of 1 the search keeps only "c" after the first frame; "ab" (0.36) beats "cd" (0.06).
+      const frames = [{ a: 0.4, c: 0.6 }, { '-': 0.99 }, { b: 0.9, d: 0.1 }];
+      expect(text(frames, { beam: 1 }, { grammar: ['ab', 'cd'] })).toBe('ab');
+    });
+
+    it('times the phrase by its best alignment', () => {
+      const [result] = decode([...silence(3), ...spoken('no'), ...spoken('yes')], {}, { grammar: ['yes', 'no yes'] });
+      expect(result!.words).toEqual([
+        { word: 'no', start: 3, end: 6, conf: expect.closeTo(0.95, 5) },
+        { word: 'yes', start: 7, end: 12, conf: expect.closeTo(0.95, 5) },
+      ]);
+    });
+
+    it('adds hot-word boosts to the phrases they occur in', () => {
+      const frames = [{ y: 0.5, n: 0.45 }, { '-': 0.9 }, { e: 0.5, o: 0.45 }, { '-': 0.9 }, { s: 0.5, '-': 0.45 }];
+      expect(text(frames, {}, { grammar })).toBe('yes');
+      expect(text(frames, {}, { grammar, hotwords: [{ phrase: 'no', boost: 2 }] })).toBe('no');
+    });
+
     it('ignores the LM', () => {
       expect(text(THE_BAT_OR_CAT, { lm: LM }, { grammar: ['the cat', 'the bat'] })).toBe('the bat');
     });
