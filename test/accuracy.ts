@@ -8,8 +8,8 @@ const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../models/en-bilstm', import.me
 
 /**
  * The tests' bounds on transcript accuracy hold for a trained model. model.json records the
- * shipped model's dev-set WER; while its mean is above this bar (a model early in training), the
- * bounds are reported as not checked instead of failing every front end's tests. Measured: at a
+ * shipped model's dev-set WER; while its mean is above this bar (a model early in training), each
+ * bound is loosened to EARLY_MODEL_BOUND instead of failing every front end's tests. Measured: at a
  * mean of 61.6% (an4 36.0, so762 87.3) 10 of the bounds still fail, at 0.5-0.7 clip WER against
  * bounds of 0.35-0.5, so the bar sits well below that.
  */
@@ -24,7 +24,19 @@ function meanDevWer(): number {
 export const SHIPPED_MODEL_DEV_WER = meanDevWer();
 export const ACCURACY_CHECKED = SHIPPED_MODEL_DEV_WER <= ACCURACY_BAR_DEV_WER;
 
-/** Expects a word error rate (0..1) at most `max`, when the shipped model is trained enough to be held to it. */
+/**
+ * The bound on a clip's WER while the model is early in training. It still catches a broken
+ * pipeline (wrong features, sample rate or window order give a WER near 1); measured at a mean dev
+ * WER of 60.0%, the clips' WERs were 0.3-0.7.
+ */
+export const EARLY_MODEL_BOUND = 0.8;
+
+/** `max`, or EARLY_MODEL_BOUND while the model is early in training. */
+export function wordErrorRateBound(max: number): number {
+  return ACCURACY_CHECKED ? max : Math.max(max, EARLY_MODEL_BOUND);
+}
+
+/** Expects a word error rate (0..1) within wordErrorRateBound(max). */
 export function expectWordErrorRateAtMost(rate: number, max: number): void {
-  if (ACCURACY_CHECKED) expect(rate).toBeLessThanOrEqual(max);
+  expect(rate).toBeLessThanOrEqual(wordErrorRateBound(max));
 }
