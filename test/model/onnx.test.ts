@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES } from '../../src/features/index.js';
 import { ModelLoadError, OnnxAcousticModel } from '../../src/model/index.js';
-import { DEFAULT_MODEL_DIR, Model } from '../../src/recognizer/index.js';
-import { ROOT } from '../helpers.js';
+import { DEFAULT_MODEL_DIR, Model, transcribeSamples } from '../../src/recognizer/index.js';
+import { loadSample, ROOT } from '../helpers.js';
 import { compareWithReference, type ModelReference } from './reference.js';
 
 describe('the shipped model', () => {
@@ -62,6 +62,20 @@ describe('loading a model directory', () => {
     expect((error as Error).message).toContain(`${path.join(dir, 'lm.arpa.gz')}: cannot load the language model`);
     const missing = await Model.load(dir, { lm: path.join(dir, 'nowhere.arpa') }).catch((e: unknown) => e);
     expect((missing as Error).message).toMatch(/nowhere\.arpa: cannot load the language model \(.*ENOENT/);
+  });
+
+  it('takes the [unk] threshold of its model.json, with and without an LM', async () => {
+    const samples = loadSample('cathy-arctic_a0040.wav');
+    const grammar = ['turn on the lights', '[unk]'];
+    for (const lm of [true, false]) {
+      const results = [];
+      for (const unkThreshold of [0, 1000]) {
+        const model = await Model.load(modelCopy((meta) => (meta.decoder = { ...meta.decoder, unkThreshold })), { lm: lm && path.join(DEFAULT_MODEL_DIR, 'lm.arpa.gz') });
+        results.push((await transcribeSamples(model, samples, { grammar })).text);
+        await model.release();
+      }
+      expect(results).toEqual(['[unk]', 'turn on the lights']);
+    }
   });
 
   it('uses the given beam settings for grammar sessions when it decodes without an LM', async () => {
