@@ -111,13 +111,14 @@ for (const alpha of [0.3, 0.4, 0.5, 0.6, 0.7, 0.9]) {
   }
 }
 console.log(`best: alpha ${best.alpha} beta ${best.beta}, WER ${best.wers.map((w) => w.toFixed(2)).join(' / ')} against greedy ${greedy.map((w) => w.toFixed(2)).join(' / ')}`);
-let bestUnk;
-for (const unkThreshold of UNK_THRESHOLDS) {
+const unkRuns = UNK_THRESHOLDS.map((unkThreshold) => {
   const accuracy = grammarAccuracy(new BeamSearchDecoder({ ...vocabulary, unkThreshold }), sets);
-  const right = (accuracy.inGrammar + accuracy.outOfGrammar) / 2;
   console.log(`unkThreshold ${unkThreshold}: in grammar ${(100 * accuracy.inGrammar).toFixed(1)}% right, out of grammar ${(100 * accuracy.outOfGrammar).toFixed(1)}% "[unk]"`);
-  if (!bestUnk || right > bestUnk.right) bestUnk = { unkThreshold, right, ...accuracy };
-}
+  return { unkThreshold, right: (accuracy.inGrammar + accuracy.outOfGrammar) / 2, ...accuracy };
+});
+// The optimum is flat; within a point of it, the largest threshold, so that a command said is seldom refused.
+const mostRight = Math.max(...unkRuns.map((r) => r.right));
+const bestUnk = unkRuns.filter((r) => r.right >= mostRight - 0.01).at(-1);
 console.log(`best: unkThreshold ${bestUnk.unkThreshold}`);
 if (process.argv.includes('--write')) {
   const file = path.join(modelDir, 'model.json');
