@@ -11,7 +11,8 @@ const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../models/en-bilstm', import.me
  * shipped model's dev-set WER; while its mean is above this bar (a model early in training), each
  * bound is loosened to EARLY_MODEL_BOUND instead of failing every front end's tests. Measured: at a
  * mean of 61.6% (an4 36.0, so762 87.3) 10 of the bounds still fail, at 0.5-0.7 clip WER against
- * bounds of 0.35-0.5, so the bar sits well below that.
+ * bounds of 0.35-0.5; at 49.9% (an4 18.8, so762 81.0) 2 still do (0.35 and 0.67 against 0.35 and
+ * 0.5), so the bar sits below that.
  */
 export const ACCURACY_BAR_DEV_WER = 40;
 
