@@ -3,9 +3,9 @@
 // - the LM weight (alpha) and word bonus (beta), by WER;
 // - unkThreshold, how far a grammar's best phrase may trail the unconstrained best path before the
 //   result is "[unk]": each utterance is decoded with a grammar of GRAMMAR_SIZE phrases from its set,
-//   once with its own transcript among them and once without, and the threshold that gets the most
-//   right (the transcript in the first case, "[unk]" in the second) wins. It depends on how sharp the
-//   model's posteriors are, so it is tuned per model.
+//   once with its own transcript among them and once without; of the thresholds within a point of
+//   the most right (the transcript in the first case, "[unk]" in the second, averaged), the largest
+//   wins. It depends on how sharp the model's posteriors are, so it is tuned per model.
 //
 //   npm run build && node training/tune_decoder.mjs [--model models/en-bilstm] [--limit 400] [--write]
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,5 @@
 import type { NgramLanguageModel } from '../lm/index.js';
+import { concatArrays } from '../audio/concat.js';
 import { BestPath } from './best-path.js';
 import { alignTokens } from './ctc-align.js';
 import { grammarOf, UNKNOWN_PHRASE, type Grammar } from './grammar.js';
@@ -116,7 +117,6 @@ class BeamSearchSession implements DecoderSession {
   /** With a grammar, every pushed frame, so that finish() can score each whole phrase. */
   private readonly pushed: Float32Array[] = [];
   private readonly guard = new SessionGuard();
-  private readonly grammar: Grammar | undefined;
 
   constructor(
     private readonly search: PrefixSearch,
@@ -126,7 +126,6 @@ class BeamSearchSession implements DecoderSession {
   ) {
     this.beam = search.initialBeam();
     this.path = new BestPath(vocabulary);
-    this.grammar = phrases?.grammar;
   }
 
   pushFrames(logprobs: Float32Array, frames: number): void {
@@ -154,7 +153,7 @@ class BeamSearchSession implements DecoderSession {
    */
   finish(maxAlternatives = 1): Hypothesis[] {
     this.guard.finish();
-    if (this.phrases) return this.phrases.rank(joinFrames(this.pushed, this.frames * this.vocabulary.size), this.frames, this.path, maxAlternatives);
+    if (this.phrases) return this.phrases.rank(concatArrays(Float32Array, this.pushed), this.frames, this.path, maxAlternatives);
     return this.ranked(this.beam, this.path, maxAlternatives);
   }
 
@@ -164,13 +163,9 @@ class BeamSearchSession implements DecoderSession {
   }
 
   private ranked(beam: readonly BeamEntry[], path: BestPath, count: number): Hypothesis[] {
-    const endings = this.distinct(beam.filter((e) => !this.grammar || e.node.grammar?.complete).map((e) => this.ending(e)));
+    const endings = this.distinct(beam.filter((e) => !this.phrases || e.node.grammar?.complete).map((e) => this.ending(e)));
     const hypotheses = endings.slice(0, count).map((e) => hypothesisOf(this.search.charactersOf(e.entry), this.vocabulary, e.score));
-    if (!this.grammar) return hypotheses.length > 0 ? hypotheses : [nothing(path)];
-    if (path.characters.length === 0) return [nothing(path)];
-    if (this.grammar.allowsUnknown && (endings.length === 0 || this.phrases!.outOfGrammar(endings[0]!.acoustic, path))) {
-      return [unknown(path), ...hypotheses].slice(0, count);
-    }
+    if (this.phrases) return this.phrases.result(hypotheses, endings[0]?.acoustic, path, count);
     return hypotheses.length > 0 ? hypotheses : [nothing(path)];
   }
 
@@ -216,14 +211,13 @@ class BeamSearchSession implements DecoderSession {
 /** A grammar's phrases ranked over a whole utterance by their best alignments and hot-word boosts. */
 class PhraseRanking {
   constructor(
-    readonly grammar: Grammar,
+    private readonly grammar: Grammar,
     private readonly hotwords: HotwordNode | null,
     private readonly vocabulary: CtcVocabulary,
     private readonly unkThreshold: number,
   ) {}
 
   rank(logprobs: Float32Array, frames: number, path: BestPath, count: number): Hypothesis[] {
-    if (path.characters.length === 0) return [nothing(path)];
     const { size, blank, space } = this.vocabulary;
     const scored = this.grammar.phrases
       .map((tokens) => ({ tokens, acoustic: alignTokens(logprobs, frames, size, blank, tokens, false).logProb }))
@@ -232,27 +226,26 @@ class PhraseRanking {
       .sort((a, b) => b.score - a.score)
       .slice(0, count);
     const hypotheses = scored.map((p) => hypothesisOf(alignTokens(logprobs, frames, size, blank, p.tokens).chars, this.vocabulary, p.score));
-    if (this.grammar.allowsUnknown && (scored.length === 0 || this.outOfGrammar(scored[0]!.acoustic, path))) {
+    return this.result(hypotheses, scored[0]?.acoustic, path, count);
+  }
+
+  /**
+   * The phrase hypotheses, best first, whose best has ln P_ctc `bestAcoustic` (undefined: no phrase
+   * fits): "" when nothing was said, and "[unk]" first when allowed and no phrase comes near the best path.
+   */
+  result(hypotheses: Hypothesis[], bestAcoustic: number | undefined, path: BestPath, count: number): Hypothesis[] {
+    if (path.characters.length === 0) return [nothing(path)];
+    if (this.grammar.allowsUnknown && (bestAcoustic === undefined || this.outOfGrammar(bestAcoustic, path))) {
       return [unknown(path), ...hypotheses].slice(0, count);
     }
     return hypotheses.length > 0 ? hypotheses : [nothing(path)];
   }
 
-  outOfGrammar(acoustic: number, path: BestPath): boolean {
+  private outOfGrammar(acoustic: number, path: BestPath): boolean {
     const chars = path.characters;
     const speechFrames = chars[chars.length - 1]!.end - chars[0]!.start;
     return (path.logProb - acoustic) / speechFrames > this.unkThreshold;
   }
-}
-
-function joinFrames(parts: readonly Float32Array[], length: number): Float32Array {
-  const joined = new Float32Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
 }
 
 function nothing(path: BestPath): Hypothesis {

@@ -47,19 +47,19 @@ export function hotwordTrie(hotwords: readonly Hotword[], vocabulary: CtcVocabul
 export function hotwordBonus(tokens: readonly number[], root: HotwordNode | null, space: number): number {
   if (!root) return 0;
   let bonus = 0;
-  let node = null as HotwordNode | null;
-  let wordStart = true;
+  let node: HotwordNode | null = root;
+  let previous = space;
   for (const token of tokens) {
-    if (token === space) {
-      bonus += node?.complete ?? 0;
-      node = node?.next.get(token) ?? null;
-      wordStart = true;
-      continue;
-    }
-    node = node?.next.get(token) ?? (wordStart ? (root.next.get(token) ?? null) : null);
-    wordStart = false;
+    if (token === space) bonus += node?.complete ?? 0;
+    node = nextHotword(node, token, root, token !== space && previous === space);
+    previous = token;
   }
   return bonus + (node?.complete ?? 0);
+}
+
+/** The hot-word position after `token`: along the current phrase, or, where a word starts, a new phrase from `root`. */
+export function nextHotword(node: HotwordNode | null, token: number, root: HotwordNode | null, wordStart: boolean): HotwordNode | null {
+  return node?.next.get(token) ?? (wordStart ? root?.next.get(token) : undefined) ?? null;
 }
 
 function newNode(): HotwordNode {

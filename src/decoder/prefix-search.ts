@@ -1,6 +1,6 @@
 import type { LmState } from '../lm/index.js';
 import type { GrammarNode } from './grammar.js';
-import type { HotwordNode } from './hotwords.js';
+import { nextHotword, type HotwordNode } from './hotwords.js';
 import { OFF_LEXICON, type LexiconPosition } from './lexicon.js';
 import { logAddExp } from './log-math.js';
 import type { CtcVocabulary } from './vocabulary.js';
@@ -235,12 +235,11 @@ export class PrefixSearch {
     const grammar = parent.grammar?.next.get(token) ?? null;
     if (token === vocabulary.space) {
       const word = this.completeWord(parent);
-      const hotword = parent.hotword?.next.get(token) ?? null;
+      const hotword = nextHotword(parent.hotword, token, hotwords, false);
       const score = parent.score + word.score;
       return new PrefixNode(parent, token, key, word.state, scorer.wordStart(), 0, score, 0, hotword, grammar, source.start, source.end, source.peak);
     }
-    const wordStart = parent.token === vocabulary.space;
-    const hotword = parent.hotword?.next.get(token) ?? (wordStart ? hotwords?.next.get(token) : null) ?? null;
+    const hotword = nextHotword(parent.hotword, token, hotwords, parent.token === vocabulary.space);
     const lexicon = scorer.next(parent.lexicon, token);
     const length = parent.wordLength + 1;
     // A word that just became unknown pays for all its characters, afterwards for each new one.
