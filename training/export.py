@@ -67,7 +67,7 @@ def reference_fixture(step, cfg, path):
 
 def main():
     args = parse_args()
-    ckpt = torch.load(args.checkpoint)
+    ckpt = torch.load(args.checkpoint, map_location="cpu")
     cfg = ckpt["config"]
     model = AcousticModel(**cfg)
     model.load_state_dict(ckpt["model"])
@@ -92,6 +92,7 @@ def main():
         "hidden": cfg["hidden"],
         "streaming": {"chunkFrames": args.chunk, "lookaheadFrames": args.lookahead},
         "provenance": {"checkpointEpoch": ckpt.get("epoch"), "trainingCpuHours": round(ckpt.get("cpu_hours", 0.0), 2),
+                       **({"trainingGpuHours": round(ckpt["gpu_hours"], 2)} if ckpt.get("gpu_hours") else {}),
                        "trainingCommand": ckpt.get("command"),
                        "history": ckpt.get("history"), **json.loads(args.provenance)},
         "dev": {name: {"wer": w, "cer": c} for name, (w, c) in (ckpt.get("dev") or {}).items()},

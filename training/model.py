@@ -37,7 +37,7 @@ class AcousticModel(nn.Module):
 
     def forward(self, x, lengths, chunk=None, lookahead=0):
         """Log-probabilities [B, T', V] and output lengths, from features [B, T, F]."""
-        x, lengths = self.stack_frames(x, lengths)
+        x, lengths = self.stack_frames(x, lengths.to(x.device))
         steps = x.shape[1]
         if chunk is None or chunk >= steps:
             chunk, lookahead = steps, 0
@@ -74,20 +74,20 @@ def cut_windows(x, chunk, lookahead):
     batch, steps, dim = x.shape
     count = (steps + chunk - 1) // chunk
     padded = torch.cat([x, x.new_zeros(batch, count * chunk + lookahead - steps, dim)], 1)
-    starts = torch.arange(count) * chunk
-    index = starts[:, None] + torch.arange(chunk + lookahead)[None, :]
+    starts = torch.arange(count, device=x.device) * chunk
+    index = starts[:, None] + torch.arange(chunk + lookahead, device=x.device)[None, :]
     return padded[:, index]
 
 
 def window_lengths(lengths, steps, chunk, lookahead, count):
-    starts = torch.arange(count) * chunk
+    starts = torch.arange(count, device=lengths.device) * chunk
     return (lengths[:, None] - starts[None, :]).clamp(min=0, max=chunk + lookahead)
 
 
 def reverse_padded(x, lengths):
     """Reverses each sequence of [N, W, D] within its own length; padding stays at the end."""
     width = x.shape[1]
-    idx = torch.arange(width)[None, :].expand(x.shape[0], width)
+    idx = torch.arange(width, device=x.device)[None, :].expand(x.shape[0], width)
     rev = (lengths[:, None] - 1 - idx)
     rev = torch.where(rev >= 0, rev, idx)
     return x.gather(1, rev[:, :, None].expand_as(x))

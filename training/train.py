@@ -53,6 +53,7 @@ def parse_args():
     p.add_argument("--dev-limit", type=int, default=400, help="utterances per dev set scored each epoch")
     p.add_argument("--threads", type=int, default=1, help="torch threads per worker")
     p.add_argument("--workers", type=int, default=1, help="training processes averaging gradients; one per core")
+    p.add_argument("--device", default="cpu", help="cpu, or cuda to train on a GPU (with --workers 1)")
     p.add_argument("--seed", type=int, default=1)
     return p.parse_args()
 
@@ -85,11 +86,13 @@ def feature_stats(model, utts, stack):
 def evaluate(model, dev_sets, limit, chunk=None, lookahead=0):
     model.eval()
     scores = {}
+    device = model.mean.device
     for name, utts in dev_sets.items():
         pairs = []
         for group in [utts[i : i + 16] for i in range(0, min(limit, len(utts)), 16)]:
             x, lengths, _, _ = collate(group, model.stack)
-            logprobs, out_lengths = model(x, lengths, chunk, lookahead)
+            logprobs, out_lengths = model(x.to(device), lengths, chunk, lookahead)
+            logprobs, out_lengths = logprobs.cpu(), out_lengths.cpu()
             pairs += [(greedy(logprobs[i], out_lengths[i]), u.text) for i, u in enumerate(group)]
         scores[name] = error_rates(pairs)
     model.train()
@@ -146,7 +149,8 @@ def committed_state(weights):
         return {}
     provenance = json.loads(meta_path.read_text()).get("provenance", {})
     return {"epoch": provenance.get("checkpointEpoch") or 0, "history": provenance.get("history") or [],
-            "cpu_seconds": (provenance.get("trainingCpuHours") or 0.0) * 3600}
+            "cpu_seconds": (provenance.get("trainingCpuHours") or 0.0) * 3600,
+            "gpu_seconds": (provenance.get("trainingGpuHours") or 0.0) * 3600}
 
 
 def train_step(model, opt, ctc, batch, aug, lr, args, world):
@@ -154,6 +158,7 @@ def train_step(model, opt, ctc, batch, aug, lr, args, world):
     chunk = aug.choice(args.chunk) if aug.random() < args.lc_prob else None
     x, lengths, targets, target_lengths = collate(batch, args.stack)
     x = spec_augment(warp_frequency(x, aug), lengths, aug)
+    x, targets, target_lengths = x.to(args.device), targets.to(args.device), target_lengths.to(args.device)
     logprobs, out_lengths = model(x, lengths, chunk, args.lookahead)
     # Per character, like CTCLoss's "mean", but clips without speech have no characters.
     loss = (ctc(logprobs.transpose(0, 1), targets, out_lengths, target_lengths) / target_lengths.clamp(min=1)).mean()
@@ -184,19 +189,19 @@ def train(rank, args):
     for utts in dev_sets.values():
         random.Random(0).shuffle(utts)
 
-    model = AcousticModel(hidden=args.hidden, layers=args.layers, stack=args.stack)
+    model = AcousticModel(hidden=args.hidden, layers=args.layers, stack=args.stack).to(args.device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     state = {"epoch": 0, "step": 0, "best": float("inf"), "history": []}
     last = out / "last.pt"
     if last.exists():
-        ckpt = torch.load(last)
+        ckpt = torch.load(last, map_location=args.device)
         model.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
         rng.setstate(ckpt["rng"])
         log(f"resumed from {last} at epoch {state['epoch']} step {state['step']}", flush=True)
     elif args.init:
-        ckpt = torch.load(args.init)
+        ckpt = torch.load(args.init, map_location=args.device)
         model.load_state_dict(ckpt["model"])
         state.update(committed_state(Path(args.init)), best=ckpt.get("dev_wer", float("inf")))
         log(f"initialised from {args.init} at epoch {state['epoch']}", flush=True)
@@ -228,7 +233,8 @@ def train(rank, args):
             lr = args.lr * min(1.0, (state["step"] + 1) / args.warmup) * args.lr_decay ** state["epoch"]
             loss = train_step(model, opt, ctc, epoch_batches[b + rank], aug, lr, args, world)
             state["step"] += 1
-            state["cpu_seconds"] = state.get("cpu_seconds", 0.0) + (time.time() - step_start) * world
+            clock = "cpu_seconds" if args.device == "cpu" else "gpu_seconds"
+            state[clock] = state.get(clock, 0.0) + (time.time() - step_start) * world
             step_start = time.time()
             state["batch_in_epoch"] = b + world
             total_loss += loss.item()
@@ -271,7 +277,7 @@ def end_epoch(model, state, dev_sets, args, loss, out):
         state["best"] = wer
         save(out / "best.pt", model=model.state_dict(), config=model.config, dev=scores, dev_wer=wer,
              epoch=state["epoch"], history=state["history"], command=" ".join(sys.argv),
-             cpu_hours=state.get("cpu_seconds", 0.0) / 3600)
+             cpu_hours=state.get("cpu_seconds", 0.0) / 3600, gpu_hours=state.get("gpu_seconds", 0.0) / 3600)
         print(f"new best mean dev WER {wer:.1f}", flush=True)
 
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Trains on a GPU machine that has Python and torch but no earshot, from feature sets carried there by
+# `pack_features.py pack`: every set named train-* whole each epoch (its share of the full set was
+# drawn when packing), scored on dev-an4 and dev-so762. Starts from the shipped weights; checkpoints
+# go to OUT as train.py writes them.
+#   training/device_train.sh PACK_DIR OUT MINUTES [extra train.py options]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pack=$1 out=$2 minutes=$3
+shift 3
+export PYTHONUNBUFFERED=1
+features=$(mktemp -d)
+python3 training/pack_features.py unpack "$pack" --out "$features"
+train=()
+for index in "$features"/train-*/index.tsv; do train+=(--train "$index"); done
+python3 training/train.py --device cuda "${train[@]}" \
+  --dev an4="$features/dev-an4/index.tsv" --dev so762="$features/dev-so762/index.tsv" \
+  --out "$out" --init models/en-bilstm/model.pt --minutes "$minutes" "$@"
