@@ -3,7 +3,11 @@
 // - partial cadence: audio between model windows, and between changes of the partial text;
 // - latency: from a word's last sample to the word first showing in a partial (median, p90);
 // - CPU: share of one core per live stream, against pocketsphinx_continuous on the same clips;
-// - WER of the streamed first pass (last partial) against the two-pass finals.
+// - WER of the streamed first pass (last partial) against the two-pass finals;
+// - sessions: each set's clips in one stream, 1.5 s of quiet-room noise (-65 dBFS) between them, as a
+//   person talking to an assistant with pauses (live, and with partials off as `transcribe` runs a
+//   long file), and each clip after 0.5 s of digital silence: WER of the finals against each clip
+//   in a stream of its own.
 //
 //   npm run build && node bench/live.mjs [--clips 60]
 import { writeFileSync } from 'node:fs';
@@ -54,7 +58,47 @@ for (const set of sets) {
     });
   }
 }
+
+const sessions = [];
+for (const set of sets) {
+  const clips = await Promise.all(set.utterances.map((u) => decodeAudioFile(u.wav)));
+  const references = set.utterances.map((u) => u.reference).join(' ');
+  const alone = await Promise.all(clips.map((clip) => finalsOf([clip], false)));
+  const padded = await Promise.all(clips.map((clip) => finalsOf([new Float32Array(8000), clip], false)));
+  const gap = quietRoom(24000);
+  const session = clips.flatMap((clip) => [clip, gap]);
+  sessions.push([
+    set.name,
+    werOf(alone.join(' '), references),
+    werOf(await finalsOf(session, true), references),
+    werOf(await finalsOf(session, false), references),
+    werOf(padded.join(' '), references),
+  ]);
+}
 await model.release();
+
+/** The finals' text of one stream fed these pieces of audio. */
+async function finalsOf(pieces, partials) {
+  const stream = model.createStream({ partials });
+  const finals = [];
+  for (const piece of pieces) {
+    if (await stream.acceptWaveform(piece)) while (stream.pendingFinals() > 0) finals.push(stream.result().text);
+  }
+  finals.push((await stream.finalResult()).text);
+  return finals.filter(Boolean).join(' ');
+}
+
+function quietRoom(length) {
+  let seed = 1;
+  return Float32Array.from({ length }, () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return 0.001 * (seed / 1073741824 - 1);
+  });
+}
+
+function werOf(hypothesis, reference) {
+  return errorRates(countErrors(hypothesis, reference)).wer.toFixed(2);
+}
 
 const audioFiles = sets.flatMap((s) => s.utterances.map((u) => u.wav));
 const listFile = path.join(sets[0].dir, '..', 'live-clips.txt');
@@ -75,3 +119,4 @@ console.log(table(['measure', 'value'], [
   ['WER streamed first pass (last partial) %', errorRates(firstPass).wer.toFixed(2)],
   ['WER two-pass finals %', errorRates(twoPass).wer.toFixed(2)],
 ]));
+console.log(table(['set', 'WER, each clip alone %', 'one live session %', 'one session, partials off %', 'clips after 0.5 s of zeros %'], sessions));

@@ -21,33 +21,48 @@ export const DEFAULT_ENDPOINT_RULES: EndpointRules = {
 export class EndpointDetector {
   private frames = 0;
   private trailingBlanks = 0;
-  private heardSpeech = false;
+  private firstSpeech = -1;
 
   constructor(private readonly rules: EndpointRules, private readonly frameRate: number, private readonly blank: number) {}
 
-  /** Takes final frames' log-probabilities; true once the utterance has reached an endpoint. */
+  /**
+   * Takes final frames' log-probabilities, frame by frame; true once the utterance has reached an
+   * endpoint. It stops at that frame, so utteranceFrames then says where the utterance ends and
+   * the block's later frames belong to the next one.
+   */
   update(logprobs: Float32Array, frames: number, vocab: number): boolean {
     for (let t = 0; t < frames; t++) {
       if (argmax(logprobs, t * vocab, vocab) === this.blank) this.trailingBlanks++;
       else {
         this.trailingBlanks = 0;
-        this.heardSpeech = true;
+        if (this.firstSpeech < 0) this.firstSpeech = this.frames;
       }
+      this.frames++;
+      if (this.reached()) return true;
     }
-    this.frames += frames;
-    return this.reached();
+    return false;
   }
 
-  reached(): boolean {
+  /** Model frames in the utterance so far. */
+  get utteranceFrames(): number {
+    return this.frames;
+  }
+
+  /** The model frames from the first to the last that were not blank, if any were. */
+  speechSpan(): { start: number; end: number } | undefined {
+    return this.firstSpeech < 0 ? undefined : { start: this.firstSpeech, end: this.frames - this.trailingBlanks };
+  }
+
+  private reached(): boolean {
     const silence = this.trailingBlanks / this.frameRate;
     if (this.frames / this.frameRate >= this.rules.maxUtterance) return true;
-    return this.heardSpeech ? silence >= this.rules.silenceAfterSpeech : silence >= this.rules.silenceWithoutSpeech;
+    return this.firstSpeech >= 0 ? silence >= this.rules.silenceAfterSpeech : silence >= this.rules.silenceWithoutSpeech;
   }
 
   reset(): void {
     this.frames = 0;
     this.trailingBlanks = 0;
-    this.heardSpeech = false;
+    this.firstSpeech = -1;
   }
 }
 

@@ -1,6 +1,6 @@
 import { SAMPLE_RATE, StreamingResampler } from '../audio/index.js';
 import type { DecoderSession, Hotword } from '../decoder/index.js';
-import { FeatureStream } from '../features/index.js';
+import { CausalMeanNormalizer, MfccExtractor } from '../features/index.js';
 import { DEFAULT_ENDPOINT_RULES, EndpointDetector, type EndpointRules } from './endpoint.js';
 import type { Model } from './model.js';
 import { ResultBuilder, type FinalResult, type PartialResult } from './results.js';
@@ -25,6 +25,9 @@ export interface StreamOptions {
   partials?: boolean;
 }
 
+/** Seconds of the first pass's silence kept before and after an utterance's speech in its final. */
+const SPEECH_PADDING = 0.5;
+
 /** Model frames per window when partials are off: fewer, larger windows cost less. */
 const BATCH_CHUNK_FRAMES = 64;
 
@@ -37,7 +40,8 @@ const BATCH_CHUNK_FRAMES = 64;
  * from a whole-utterance pass (two-pass), which is what the model does best.
  */
 export class RecognizerStream {
-  private readonly features: FeatureStream;
+  private readonly mfcc: MfccExtractor;
+  private readonly normalizer: CausalMeanNormalizer;
   private readonly resampler?: StreamingResampler;
   private readonly runner: WindowRunner;
   private readonly endpoint: EndpointDetector;
@@ -46,15 +50,19 @@ export class RecognizerStream {
   private readonly stack: number;
   private session: DecoderSession | undefined;
   private provisional: FrameBlock = { logprobs: new Float32Array(0), frames: 0 };
+  /** The current utterance's MFCC frames, before mean normalisation. */
   private utterance: Float32Array[] = [];
   private utteranceStart = 0;
+  /** Whether the current utterance began where an endpoint ended the last one, in its silence. */
+  private startsAtEndpoint = false;
   private finals: FinalResult[] = [];
   private lastFinal: FinalResult = { text: '' };
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly model: Model, private readonly options: StreamOptions = {}) {
     const meta = model.metadata;
-    this.features = new FeatureStream(meta.features);
+    this.mfcc = new MfccExtractor(meta.features);
+    this.normalizer = new CausalMeanNormalizer(this.mfcc.dim, meta.features.cmnWindow);
     const rate = options.sampleRate ?? SAMPLE_RATE;
     if (!(rate > 0)) throw new RangeError(`sampleRate must be positive, got ${rate}`);
     if (rate !== SAMPLE_RATE) this.resampler = new StreamingResampler(rate, SAMPLE_RATE);
@@ -73,7 +81,7 @@ export class RecognizerStream {
     return this.serial(async () => {
       const floats = samples instanceof Int16Array ? Float32Array.from(samples, (s) => s / 32768) : samples;
       const resampled = this.resampler ? this.resampler.push(floats) : floats;
-      await this.consumeFeatures(this.features.push(resampled));
+      await this.consumeFeatures(this.mfcc.push(resampled));
       return this.finals.length > 0;
     });
   }
@@ -101,8 +109,8 @@ export class RecognizerStream {
    */
   finalResult(): Promise<FinalResult> {
     return this.serial(async () => {
-      if (this.resampler) await this.consumeFeatures(this.features.push(this.resampler.flush()));
-      await this.endUtterance(true);
+      if (this.resampler) await this.consumeFeatures(this.mfcc.push(this.resampler.flush()));
+      await this.endUtterance(this.utterance.length, true);
       this.lastFinal = this.finals.pop()!;
       return this.lastFinal;
     });
@@ -114,6 +122,7 @@ export class RecognizerStream {
       this.utteranceStart += Math.ceil(this.utterance.length / this.stack);
       this.runner.reset();
       this.startUtterance();
+      this.startsAtEndpoint = false;
       this.finals = [];
     });
   }
@@ -124,34 +133,60 @@ export class RecognizerStream {
     return run;
   }
 
-  private async consumeFeatures(frames: Float32Array[]): Promise<void> {
-    this.utterance.push(...frames);
-    for (const step of await this.runner.push(frames)) {
+  /** Takes MFCC frames into the first pass, mean-normalised from the start of their utterance. */
+  private async consumeFeatures(mfccFrames: Float32Array[]): Promise<void> {
+    this.utterance.push(...mfccFrames);
+    for (const step of await this.runner.push(mfccFrames.map((frame) => this.normalizer.apply(frame)))) {
+      if (this.endpoint.update(step.final.logprobs, step.final.frames, this.vocab)) {
+        await this.endUtterance(this.endpoint.utteranceFrames * this.stack, false);
+        return;
+      }
       this.session?.pushFrames(step.final.logprobs, step.final.frames);
       this.provisional = step.provisional;
-      if (this.endpoint.update(step.final.logprobs, step.final.frames, this.vocab)) {
-        await this.endUtterance(false);
-      }
     }
   }
 
   /**
-   * Decodes the utterance from a whole-utterance pass and queues its final. At an endpoint the
-   * frames still waiting for a window belong to the next utterance; at the end of the stream
-   * they are part of this one.
+   * Decodes the utterance's first `featureFrames` frames from a whole-utterance pass and queues its
+   * final. The frames after them (the rest of the endpoint's window, and those still waiting for
+   * one) start the next utterance, normalised and run again from a fresh state. The stream's last
+   * utterance always gives a final; one ended by an endpoint only when it holds speech.
    */
-  private async endUtterance(endOfStream: boolean): Promise<void> {
-    const carried = endOfStream ? [] : this.utterance.slice(this.utterance.length - this.runner.bufferedFrames);
-    const frames = this.utterance.slice(0, this.utterance.length - carried.length);
+  private async endUtterance(featureFrames: number, endOfStream: boolean): Promise<void> {
+    const carried = this.utterance.slice(featureFrames);
+    const { from, to } = this.speechFrames(featureFrames, endOfStream);
     this.runner.reset();
-    const hypotheses = await this.decodeWhole(frames);
+    const hypotheses = await this.decodeWhole(this.normalizeAfresh(this.utterance.slice(from, to)));
     const hasSpeech = hypotheses.length > 0 && hypotheses[0].text !== '';
     if (hasSpeech || endOfStream) {
-      this.finals.push(this.results.final(hypotheses, this.utteranceStart, this.resultOptions()));
+      this.finals.push(this.results.final(hypotheses, this.utteranceStart + from / this.stack, this.resultOptions()));
     }
-    this.utteranceStart += Math.ceil(frames.length / this.stack);
+    this.utteranceStart += Math.ceil(featureFrames / this.stack);
     this.startUtterance();
+    this.startsAtEndpoint = !endOfStream;
     if (carried.length > 0) await this.consumeFeatures(carried);
+  }
+
+  /**
+   * The frames of the utterance's first `featureFrames` that the final decodes, mean-normalised
+   * afresh from the first: after an endpoint, its speech as the first pass heard it with
+   * SPEECH_PADDING seconds either side, like the clips the model was trained on (the silence an
+   * endpoint leaves around speech would otherwise sway the result, measured in bench/live.mjs).
+   * A stream's first utterance keeps its start, and at the end of the stream the frames not yet
+   * through the first pass are kept.
+   */
+  private speechFrames(featureFrames: number, endOfStream: boolean): { from: number; to: number } {
+    const span = this.endpoint.speechSpan();
+    if (!span) return { from: 0, to: featureFrames };
+    const pad = Math.round(SPEECH_PADDING * this.model.metadata.frameRate);
+    const from = this.startsAtEndpoint ? Math.max(0, span.start - pad) * this.stack : 0;
+    const to = endOfStream ? featureFrames : Math.min(featureFrames, (span.end + pad) * this.stack);
+    return { from, to };
+  }
+
+  private normalizeAfresh(mfccFrames: Float32Array[]): Float32Array[] {
+    const normalizer = new CausalMeanNormalizer(this.mfcc.dim, this.model.metadata.features.cmnWindow);
+    return mfccFrames.map((frame) => normalizer.apply(frame));
   }
 
   private async decodeWhole(frames: Float32Array[]): Promise<ReturnType<DecoderSession['finish']>> {
@@ -164,6 +199,7 @@ export class RecognizerStream {
   }
 
   private startUtterance(): void {
+    this.normalizer.reset();
     this.utterance = [];
     this.provisional = { logprobs: new Float32Array(0), frames: 0 };
     this.endpoint.reset();

@@ -57,13 +57,20 @@ describe('FeatureStream', () => {
     frames.forEach((frame, t) => expect(Array.from(frame)).toEqual(Array.from(whole.data.subarray(t * whole.dim, (t + 1) * whole.dim))));
   });
 
-  it('does not depend on input gain: -20 dB changes no coefficient by more than 1e-3', () => {
+  it('does not depend on input gain above the energy floor: -20 dB changes no coefficient by more than 1e-3', () => {
+    const config = { ...DEFAULT_FEATURES, logFloor: 1e-14 };
     const quiet = samples.map((s) => s * 0.1);
-    const loud = computeFeatures(samples);
-    const soft = computeFeatures(quiet);
+    const loud = computeFeatures(samples, config);
+    const soft = computeFeatures(quiet, config);
     let worst = 0;
     loud.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - soft.data[i]))));
     expect(worst).toBeLessThan(1e-3);
+  });
+
+  it('floors digital silence: zeros give every log-mel energy at log(logFloor), so c0 = sqrt(bins) * log(logFloor)', () => {
+    const [frame] = new MfccExtractor(DEFAULT_FEATURES).push(new Float32Array(DEFAULT_FEATURES.frameLength));
+    expect(frame[0]).toBeCloseTo(Math.sqrt(DEFAULT_FEATURES.numMelBins) * Math.log(DEFAULT_FEATURES.logFloor), 3);
+    expect(Math.max(...Array.from(frame.subarray(1)).map(Math.abs))).toBeLessThan(1e-3);
   });
 
   it('subtracts a causal mean: the first frame is zeros, and frame t only depends on frames up to t', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resample } from '../../src/audio/index.js';
+import { concatArrays } from '../../src/audio/concat.js';
 import { Model, transcribeSamples, type FinalResult } from '../../src/recognizer/index.js';
 import { countErrors } from '../../src/text/error-rate.js';
 import { loadSample, seededRandom } from '../helpers.js';
@@ -73,6 +74,30 @@ describe('RecognizerStream on the shipped model', () => {
     const spoken = finals.filter((f) => f.text);
     expect(spoken).toHaveLength(2);
     expect(spoken[1].result![0].start).toBeGreaterThan((samples.length + gap.length) / 16000 - 0.5);
+  });
+
+  it('splits at a pause shorter than a batch window when partials are off, and decodes each sentence like the clip alone', async () => {
+    // 1.5 s of quiet-room noise: less than one 64-frame batch window, which once held both sentences.
+    const random = seededRandom(5);
+    const gap = Float32Array.from({ length: 24000 }, () => 0.001 * (random() * 2 - 1));
+    const joined = concatArrays(Float32Array, [samples, gap, samples, gap]);
+    for (const partials of [false, true]) {
+      const stream = model.createStream({ partials });
+      const finals: FinalResult[] = [];
+      for (let i = 0; i < joined.length; i += 8000) {
+        if (await stream.acceptWaveform(joined.subarray(i, i + 8000))) while (stream.pendingFinals() > 0) finals.push(stream.result());
+      }
+      finals.push(await stream.finalResult());
+      const spoken = finals.filter((f) => f.text);
+      expect(spoken).toHaveLength(2);
+      for (const final of spoken) expectWordErrorRateAtMost(wer(final.text), 0.35);
+    }
+  });
+
+  it('hears a clip after digital silence as well as the clip alone', async () => {
+    const stream = model.createStream();
+    await stream.acceptWaveform(concatArrays(Float32Array, [new Float32Array(16000), samples]));
+    expectWordErrorRateAtMost(wer((await stream.finalResult()).text), 0.35);
   });
 
   it('shapes results like vosk: words off, alternatives, reset', async () => {

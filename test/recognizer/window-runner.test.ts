@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AcousticModel, ForwardState, ModelMetadata, WindowOutput } from '../../src/model/index.js';
+import { concatArrays } from '../../src/audio/concat.js';
 import { EndpointDetector } from '../../src/recognizer/endpoint.js';
 import { WindowRunner } from '../../src/recognizer/window-runner.js';
 
@@ -93,6 +94,17 @@ describe('EndpointDetector', () => {
     const detector = new EndpointDetector(rules, frameRate, 0);
     expect(run(detector, blank, 19)).toBe(false);
     expect(run(detector, blank, 1)).toBe(true);
+  });
+
+  it('stops at the endpoint frame inside a block, and reports the span of speech', () => {
+    const detector = new EndpointDetector(rules, frameRate, 0);
+    const block = (...kinds: Float32Array[]) => concatArrays(Float32Array, kinds);
+    expect(detector.speechSpan()).toBeUndefined();
+    // 2 blanks, 3 speech, 5 blanks (the endpoint), then 4 frames that belong to the next utterance.
+    const frames = [blank, blank, speech, speech, speech, ...Array(5).fill(blank), speech, speech, blank, blank];
+    expect(detector.update(block(...frames), frames.length, 2)).toBe(true);
+    expect(detector.utteranceFrames).toBe(10);
+    expect(detector.speechSpan()).toEqual({ start: 2, end: 5 });
   });
 
   it('ends an utterance that reaches the maximum length', () => {
