@@ -1,0 +1,103 @@
+// Robustness: the dev sets under noise, a telephone line and zero padding, earshot against
+// pocketsphinx on the same altered audio in the same run. Conditions:
+// - white noise and babble (four other clips of the set, summed) at 10 dB and 0 dB SNR;
+// - telephone: 8 kHz, 300-3400 Hz band, then back to 16 kHz;
+// - 0.5 s of digital silence before and after each clip.
+//
+//   npm run build && node bench/noise.mjs [--limit N]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import wavefile from 'wavefile';
+import { decodeAudioFile, resample } from '../dist/audio/index.js';
+import { argValue, DEV_SETS, prepareSet, runEarshot, runPocketsphinx, score, table } from './common.mjs';
+
+const limit = Number(argValue('--limit', 60));
+
+const conditions = {
+  clean: (x) => x,
+  'white 10 dB': (x, rng) => mix(x, whiteNoise(x.length, rng), 10),
+  'white 0 dB': (x, rng) => mix(x, whiteNoise(x.length, rng), 0),
+  'babble 10 dB': (x, rng, others) => mix(x, babble(others, x.length), 10),
+  'babble 0 dB': (x, rng, others) => mix(x, babble(others, x.length), 0),
+  telephone: (x) => resample(bandPass(resample(x, 16000, 8000), 8000, 300, 3400), 8000, 16000),
+  'zero padding': (x) => {
+    const out = new Float32Array(x.length + 16000);
+    out.set(x, 8000);
+    return out;
+  },
+};
+
+const rows = [];
+for (const spec of DEV_SETS) {
+  const base = prepareSet(spec, limit);
+  const clips = await Promise.all(base.utterances.map((u) => decodeAudioFile(u.wav)));
+  for (const [name, alter] of Object.entries(conditions)) {
+    const set = writeCondition(base, clips, name, alter);
+    const row = [base.name, name];
+    for (const run of [() => runPocketsphinx(set), () => runEarshot(set, ['--no-lm']), () => runEarshot(set, [])]) {
+      row.push(score(set, (await run()).hyps).wer.toFixed(2));
+    }
+    rows.push(row);
+    process.stderr.write(`${row.join(' ')}\n`);
+  }
+}
+console.log(table(['set', 'condition', 'pocketsphinx WER%', 'earshot greedy WER%', 'earshot beam+LM WER%'], rows));
+
+function writeCondition(base, clips, name, alter) {
+  const dir = path.join(base.dir, '..', `${base.name}-${name.replace(/\W+/g, '-')}`);
+  mkdirSync(dir, { recursive: true });
+  const rng = seeded(7);
+  const utterances = base.utterances.map((u, i) => {
+    const others = [1, 2, 3, 4].map((k) => clips[(i + k * 7) % clips.length]);
+    const wav = path.join(dir, `${u.id}.wav`);
+    const file = new wavefile.WaveFile();
+    file.fromScratch(1, 16000, '16', Array.from(alter(clips[i], rng, others), (s) => Math.round(Math.max(-1, Math.min(1, s)) * 32767)));
+    writeFileSync(wav, file.toBuffer());
+    return { ...u, wav };
+  });
+  return { name: `${base.name} ${name}`, dir, utterances };
+}
+
+function mix(speech, noise, snrDb) {
+  const gain = Math.sqrt(power(speech) / (power(noise) * 10 ** (snrDb / 10)));
+  return speech.map((s, i) => s + gain * noise[i]);
+}
+
+function power(x) {
+  return x.reduce((sum, s) => sum + s * s, 0) / Math.max(1, x.length);
+}
+
+function whiteNoise(length, rng) {
+  return Float32Array.from({ length }, () => rng() * 2 - 1);
+}
+
+function babble(others, length) {
+  const out = new Float32Array(length);
+  for (const clip of others) for (let i = 0; i < length; i++) out[i] += clip[i % clip.length];
+  return out;
+}
+
+/** A band-pass as a high-pass then a low-pass, each a one-pole filter: a plain telephone channel. */
+function bandPass(x, rate, low, high) {
+  const a = Math.exp((-2 * Math.PI * low) / rate);
+  const b = Math.exp((-2 * Math.PI * high) / rate);
+  const out = new Float32Array(x.length);
+  let hp = 0;
+  let lp = 0;
+  let prev = 0;
+  for (let i = 0; i < x.length; i++) {
+    hp = a * (hp + x[i] - prev);
+    prev = x[i];
+    lp = (1 - b) * hp + b * lp;
+    out[i] = lp;
+  }
+  return out;
+}
+
+function seeded(seed) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
