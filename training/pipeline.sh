@@ -28,7 +28,7 @@ done
   --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --workers "$(getconf _NPROCESSORS_ONLN)" \
   --minutes "$minutes" "$@"
 
-[ -f cache/train/best.pt ] || { echo "no epoch has finished yet, so there is no best checkpoint to compare"; exit 1; }
+[ -f cache/train/best.pt ] || { echo "no best checkpoint: no finished epoch beat the weights training started from"; exit 1; }
 /usr/bin/python3 - <<'PY'
 import json, sys, torch
 best = torch.load("cache/train/best.pt", map_location="cpu")

@@ -13,7 +13,11 @@ export interface FeatureConfig {
   lowHz: number;
   highHz: number;
   preemphasis: number;
-  /** Energy floor before the log, for float samples in [-1, 1]. */
+  /**
+   * Energy floor before the log, for float samples in [-1, 1]. It sits near the quietest bins of
+   * real recordings, so that digital silence (zero padding, a muted input) looks like a quiet room
+   * rather than an extreme that throws the causal mean normalisation off for seconds.
+   */
   logFloor: number;
   /** Frames of history in the causal mean normalisation. */
   cmnWindow: number;
@@ -29,6 +33,6 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   lowHz: 20,
   highHz: 7600,
   preemphasis: 0.97,
-  logFloor: 1e-10,
+  logFloor: 1e-6,
   cmnWindow: 300,
 };
