@@ -102,3 +102,12 @@ export function argValue(name, fallback) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
+
+/** White noise of amplitude `level`, the same every run for a given seed. */
+export function whiteNoise(length, level, seed) {
+  let s = seed;
+  return Float32Array.from({ length }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return level * (s / 1073741824 - 1);
+  });
+}

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { decodeAudioFile } from '../dist/audio/index.js';
 import { Model } from '../dist/recognizer/index.js';
 import { addCounts, countErrors, errorRates, NO_ERRORS } from '../dist/text/error-rate.js';
-import { argValue, DEV_SETS, measure, prepareSet, table } from './common.mjs';
+import { argValue, DEV_SETS, measure, prepareSet, table, whiteNoise } from './common.mjs';
 
 const PIECE = 1600;
 const clips = Number(argValue('--clips', 60));
@@ -65,7 +65,7 @@ for (const set of sets) {
   const references = set.utterances.map((u) => u.reference).join(' ');
   const alone = await Promise.all(clips.map((clip) => finalsOf([clip], false)));
   const padded = await Promise.all(clips.map((clip) => finalsOf([new Float32Array(8000), clip], false)));
-  const gap = quietRoom(24000);
+  const gap = whiteNoise(24000, 0.001, 1);
   const session = clips.flatMap((clip) => [clip, gap]);
   sessions.push([
     set.name,
@@ -86,14 +86,6 @@ async function finalsOf(pieces, partials) {
   }
   finals.push((await stream.finalResult()).text);
   return finals.filter(Boolean).join(' ');
-}
-
-function quietRoom(length) {
-  let seed = 1;
-  return Float32Array.from({ length }, () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return 0.001 * (seed / 1073741824 - 1);
-  });
 }
 
 function werOf(hypothesis, reference) {

@@ -9,16 +9,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import wavefile from 'wavefile';
 import { decodeAudioFile, resample } from '../dist/audio/index.js';
-import { argValue, DEV_SETS, prepareSet, runEarshot, runPocketsphinx, score, table } from './common.mjs';
+import { argValue, DEV_SETS, prepareSet, runEarshot, runPocketsphinx, score, table, whiteNoise } from './common.mjs';
 
 const limit = Number(argValue('--limit', 60));
 
 const conditions = {
   clean: (x) => x,
-  'white 10 dB': (x, rng) => mix(x, whiteNoise(x.length, rng), 10),
-  'white 0 dB': (x, rng) => mix(x, whiteNoise(x.length, rng), 0),
-  'babble 10 dB': (x, rng, others) => mix(x, babble(others, x.length), 10),
-  'babble 0 dB': (x, rng, others) => mix(x, babble(others, x.length), 0),
+  'white 10 dB': (x, i) => mix(x, whiteNoise(x.length, 1, 7 + i), 10),
+  'white 0 dB': (x, i) => mix(x, whiteNoise(x.length, 1, 7 + i), 0),
+  'babble 10 dB': (x, i, others) => mix(x, babble(others, x.length), 10),
+  'babble 0 dB': (x, i, others) => mix(x, babble(others, x.length), 0),
   telephone: (x) => resample(bandPass(resample(x, 16000, 8000), 8000, 300, 3400), 8000, 16000),
   'zero padding': (x) => {
     const out = new Float32Array(x.length + 16000);
@@ -46,12 +46,11 @@ console.log(table(['set', 'condition', 'pocketsphinx WER%', 'earshot greedy WER%
 function writeCondition(base, clips, name, alter) {
   const dir = path.join(base.dir, '..', `${base.name}-${name.replace(/\W+/g, '-')}`);
   mkdirSync(dir, { recursive: true });
-  const rng = seeded(7);
   const utterances = base.utterances.map((u, i) => {
     const others = [1, 2, 3, 4].map((k) => clips[(i + k * 7) % clips.length]);
     const wav = path.join(dir, `${u.id}.wav`);
     const file = new wavefile.WaveFile();
-    file.fromScratch(1, 16000, '16', Array.from(alter(clips[i], rng, others), (s) => Math.round(Math.max(-1, Math.min(1, s)) * 32767)));
+    file.fromScratch(1, 16000, '16', Array.from(alter(clips[i], i, others), (s) => Math.round(Math.max(-1, Math.min(1, s)) * 32767)));
     writeFileSync(wav, file.toBuffer());
     return { ...u, wav };
   });
@@ -65,10 +64,6 @@ function mix(speech, noise, snrDb) {
 
 function power(x) {
   return x.reduce((sum, s) => sum + s * s, 0) / Math.max(1, x.length);
-}
-
-function whiteNoise(length, rng) {
-  return Float32Array.from({ length }, () => rng() * 2 - 1);
 }
 
 function babble(others, length) {
@@ -92,12 +87,4 @@ function bandPass(x, rate, low, high) {
     out[i] = lp;
   }
   return out;
-}
-
-function seeded(seed) {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
 }

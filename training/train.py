@@ -213,6 +213,7 @@ def train(rank, args):
     signal.signal(signal.SIGTERM, lambda *_: interrupted.append(True))
     signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True, reduction="none")
+    clock = "cpu_seconds" if args.device == "cpu" else "gpu_seconds"  # time counted towards provenance
     started = time.time()
     last_save = time.time()
     stop = False
@@ -233,7 +234,6 @@ def train(rank, args):
             lr = args.lr * min(1.0, (state["step"] + 1) / args.warmup) * args.lr_decay ** state["epoch"]
             loss = train_step(model, opt, ctc, epoch_batches[b + rank], aug, lr, args, world)
             state["step"] += 1
-            clock = "cpu_seconds" if args.device == "cpu" else "gpu_seconds"
             state[clock] = state.get(clock, 0.0) + (time.time() - step_start) * world
             step_start = time.time()
             state["batch_in_epoch"] = b + world
