@@ -12,9 +12,9 @@ const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../models/en-bilstm', import.me
  * bound is loosened to EARLY_MODEL_BOUND instead of failing every front end's tests. Measured: at a
  * mean of 61.6% (an4 36.0, so762 87.3) 10 of the bounds still fail, at 0.5-0.7 clip WER against
  * bounds of 0.35-0.5; at 49.6% (an4 18.1, so762 81.0) 2 still do (0.41 and 0.78 against 0.35 and
- * 0.5), so the bar sits below that.
+ * 0.5); at 45.0% (an4 14.5, so762 75.4), the epoch-87 model, none do, so the bar sits there.
  */
-export const ACCURACY_BAR_DEV_WER = 40;
+export const ACCURACY_BAR_DEV_WER = 45;
 
 function meanDevWer(): number {
   const meta = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as { dev?: Record<string, { wer: number }> };

@@ -92,7 +92,7 @@ def add_noise(x, rng, pool, snr_db):
     return x + noise * np.sqrt(signal_power / (noise_power * 10 ** (snr_db / 10)))
 
 
-def augment(x, rng, pool):
+def augment(x, rng, pool, noise_probability=0.75, snr_db=(5.0, 30.0)):
     """One random mix of the augmentations; `pool` holds other utterances for babble."""
     if rng.random() < 0.7:
         x = speed(x, rng.choice(SPEEDS))
@@ -100,10 +100,16 @@ def augment(x, rng, pool):
         x = reverb(x, rng)
     if rng.random() < 0.15:
         x = telephone(x, rng)
-    if rng.random() < 0.75:
-        x = add_noise(x, rng, pool, rng.uniform(5.0, 30.0))
+    if rng.random() < noise_probability:
+        x = add_noise(x, rng, pool, rng.uniform(*snr_db))
     peak = np.max(np.abs(x)) + 1e-9
     return (x / peak * 10 ** (rng.uniform(-30.0, -1.0) / 20)).astype(np.float32)
+
+
+def augment_noisy(x, rng, pool):
+    """Like augment, but always under noise at 0-15 dB SNR, as in a kitchen or a car: measured by
+    bench/noise.mjs, WER at 10 dB babble was 7x that of clean speech with only augment's copies."""
+    return augment(x, rng, pool, noise_probability=1.0, snr_db=(0.0, 15.0))
 
 
 def beeps(n, rng):

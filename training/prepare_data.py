@@ -3,6 +3,7 @@
 - real.tsv: the train splits of every corpus (../shared/corpora, or --corpus DIR for more),
   pointing at the original audio;
 - real-aug.tsv: --copies augmented copies of each real utterance;
+- real-noisy.tsv: one more copy of each real utterance, always under noise at 0-15 dB SNR;
 - synth.tsv: --synth sentences from ../shared/text spoken by many TTS voices, mostly augmented;
 - nonspeech.tsv: --nonspeech clips of silence, noise, hum and beeps with empty transcripts, so the
   model learns to say nothing when nobody speaks (without them it had learned that every input
@@ -22,7 +23,7 @@ import numpy as np
 import torch
 import torchaudio.functional as AF
 
-from augment import augment, nonspeech
+from augment import augment, augment_noisy, nonspeech
 from common import CACHE, SAMPLE_RATE, SHARED, read_wav, write_manifest, write_wav_atomic
 from corpora import find_corpora, load_corpus
 
@@ -88,6 +89,14 @@ def make_augmented(job):
         return out
     rng = np.random.default_rng(seed)
     write_wav_atomic(out, augment(decode(src), rng, BABBLE))
+    return out
+
+
+def make_noisy(job):
+    src, out, seed = job
+    if Path(out).exists():
+        return out
+    write_wav_atomic(out, augment_noisy(decode(src), np.random.default_rng(seed), BABBLE))
     return out
 
 
@@ -214,6 +223,12 @@ def main():
     run_jobs(make_nonspeech, quiet_jobs, args.jobs, babble_files, "nonspeech")
     write_manifest(DATA / "nonspeech.tsv", [{"audio": out, "text": "", "speaker": "nonspeech", "split": "train", "seconds": 0}
                                              for out, _ in quiet_jobs if Path(out).exists()])
+
+    noisy_jobs = [(row["audio"], str(DATA / "aug" / f"{i // 1000:03d}" / f"{i:06d}-noisy.wav"), i * 16 + 15)
+                  for i, row in enumerate(rows) if i not in cut]
+    run_jobs(make_noisy, noisy_jobs, args.jobs, babble_files, "noisy")
+    write_manifest(DATA / "real-noisy.tsv", [{**row, "audio": out} for row, (_, out, _) in zip(kept, noisy_jobs)
+                                             if Path(out).exists()])
 
 
 if __name__ == "__main__":

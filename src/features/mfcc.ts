@@ -3,6 +3,9 @@ import type { FeatureConfig } from './config.js';
 import { dctMatrix, melFilterbank, type MelFilter } from './mel.js';
 import { concatArrays } from '../audio/concat.js';
 
+/** How far (in cepstral units, float32 rounding included) a frame may sit from the all-floor frame. */
+const SILENCE_TOLERANCE = 1e-3;
+
 /**
  * Computes raw MFCC frames from 16 kHz float samples, chunk by chunk. Frames are cut Kaldi-style
  * (snip edges: frame i covers samples [i*hop, i*hop + frameLength)), so any chunking of the input
@@ -15,6 +18,7 @@ export class MfccExtractor {
   private pending = new Float32Array(0);
   private readonly frame: Float32Array;
   private readonly logMel: Float64Array;
+  private readonly silentFrame: Float32Array;
 
   constructor(private readonly config: FeatureConfig) {
     if ((config.frameLength & (config.frameLength - 1)) !== 0) {
@@ -25,6 +29,7 @@ export class MfccExtractor {
     this.dct = dctMatrix(config.numCeps, config.numMelBins);
     this.frame = new Float32Array(config.frameLength);
     this.logMel = new Float64Array(config.numMelBins);
+    this.silentFrame = this.cepstra(this.logMel.fill(Math.log(config.logFloor)));
   }
 
   /** Appends samples and returns the MFCC frames that became complete. */
@@ -44,6 +49,14 @@ export class MfccExtractor {
     this.pending = new Float32Array(0);
   }
 
+  /** Whether every mel energy of this frame was at the floor, as for digital silence (all-zero samples). */
+  isDigitalSilence(frame: Float32Array): boolean {
+    for (let k = 0; k < this.dim; k++) {
+      if (Math.abs(frame[k] - this.silentFrame[k]) > SILENCE_TOLERANCE) return false;
+    }
+    return true;
+  }
+
   private computeFrame(samples: Float32Array): Float32Array {
     this.prepareFrame(samples);
     const power = powerSpectrum(this.frame, this.config);
@@ -53,11 +66,15 @@ export class MfccExtractor {
       for (let j = 0; j < weights.length; j++) energy += weights[j] * power[firstBin + j];
       this.logMel[m] = Math.log(Math.max(energy, this.config.logFloor));
     }
+    return this.cepstra(this.logMel);
+  }
+
+  private cepstra(logMel: Float64Array): Float32Array {
     const ceps = new Float32Array(this.dim);
     for (let k = 0; k < this.dim; k++) {
       const row = this.dct[k];
       let sum = 0;
-      for (let n = 0; n < row.length; n++) sum += row[n] * this.logMel[n];
+      for (let n = 0; n < row.length; n++) sum += row[n] * logMel[n];
       ceps[k] = sum;
     }
     return ceps;

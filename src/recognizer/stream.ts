@@ -173,14 +173,16 @@ export class RecognizerStream {
    * SPEECH_PADDING seconds either side, like the clips the model was trained on (the silence an
    * endpoint leaves around speech would otherwise sway the result, measured in bench/live.mjs).
    * A stream's first utterance keeps its start, and at the end of the stream the frames not yet
-   * through the first pass are kept.
+   * through the first pass are kept. Digital silence at the start is left out: no recording the
+   * model learned from starts with it, and it would pull the causal mean far from the speech's
+   * (measured: 0.5 s of zeros before each AN4 dev clip raised greedy WER from 14.5 to 16.7).
    */
   private speechFrames(featureFrames: number, endOfStream: boolean): { from: number; to: number } {
     const span = this.endpoint.speechSpan();
-    if (!span) return { from: 0, to: featureFrames };
     const pad = Math.round(SPEECH_PADDING * this.model.metadata.frameRate);
-    const from = this.startsAtEndpoint ? Math.max(0, span.start - pad) * this.stack : 0;
-    const to = endOfStream ? featureFrames : Math.min(featureFrames, (span.end + pad) * this.stack);
+    let from = span && this.startsAtEndpoint ? Math.max(0, span.start - pad) * this.stack : 0;
+    const to = !span || endOfStream ? featureFrames : Math.min(featureFrames, (span.end + pad) * this.stack);
+    while (from < to && this.mfcc.isDigitalSilence(this.utterance[from])) from++;
     return { from, to };
   }
 

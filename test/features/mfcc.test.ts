@@ -73,6 +73,17 @@ describe('FeatureStream', () => {
     expect(Math.max(...Array.from(frame.subarray(1)).map(Math.abs))).toBeLessThan(1e-3);
   });
 
+  it('tells digital silence from a quiet room', () => {
+    const extractor = new MfccExtractor(DEFAULT_FEATURES);
+    const random = seededRandom(3);
+    const quiet = Float32Array.from({ length: DEFAULT_FEATURES.frameLength }, () => 0.001 * (random() * 2 - 1));
+    const [silent] = extractor.push(new Float32Array(DEFAULT_FEATURES.frameLength));
+    extractor.reset();
+    const [room] = extractor.push(quiet);
+    expect(extractor.isDigitalSilence(silent)).toBe(true);
+    expect(extractor.isDigitalSilence(room)).toBe(false);
+  });
+
   it('subtracts a causal mean: the first frame is zeros, and frame t only depends on frames up to t', () => {
     const features = computeFeatures(samples);
     expect(Array.from(features.data.subarray(0, features.dim)).every((v) => v === 0)).toBe(true);
