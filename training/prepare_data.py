@@ -84,19 +84,11 @@ def init_worker(babble_files):
 
 
 def make_augmented(job):
-    src, out, seed = job
+    """Writes one copy of a real utterance through `how` (augment or augment_noisy)."""
+    src, out, seed, how = job
     if Path(out).exists():
         return out
-    rng = np.random.default_rng(seed)
-    write_wav_atomic(out, augment(decode(src), rng, BABBLE))
-    return out
-
-
-def make_noisy(job):
-    src, out, seed = job
-    if Path(out).exists():
-        return out
-    write_wav_atomic(out, augment_noisy(decode(src), np.random.default_rng(seed), BABBLE))
+    write_wav_atomic(out, how(decode(src), np.random.default_rng(seed), BABBLE))
     return out
 
 
@@ -204,7 +196,7 @@ def main():
             continue
         for k in range(args.copies):
             out = str(DATA / "aug" / f"{i // 1000:03d}" / f"{i:06d}-{k}.wav")
-            aug_jobs.append((row["audio"], out, i * 16 + k))
+            aug_jobs.append((row["audio"], out, i * 16 + k, augment))
             aug_rows.append({**row, "audio": out, "speaker": row["speaker"]})
     run_jobs(make_augmented, aug_jobs, args.jobs, babble_files, "augment")
     write_manifest(DATA / "real-aug.tsv", [r for r in aug_rows if Path(r["audio"]).exists()])
@@ -224,11 +216,11 @@ def main():
     write_manifest(DATA / "nonspeech.tsv", [{"audio": out, "text": "", "speaker": "nonspeech", "split": "train", "seconds": 0}
                                              for out, _ in quiet_jobs if Path(out).exists()])
 
-    noisy_jobs = [(row["audio"], str(DATA / "aug" / f"{i // 1000:03d}" / f"{i:06d}-noisy.wav"), i * 16 + 15)
+    noisy_jobs = [(row["audio"], str(DATA / "aug" / f"{i // 1000:03d}" / f"{i:06d}-noisy.wav"), i * 16 + 15, augment_noisy)
                   for i, row in enumerate(rows) if i not in cut]
-    run_jobs(make_noisy, noisy_jobs, args.jobs, babble_files, "noisy")
-    write_manifest(DATA / "real-noisy.tsv", [{**row, "audio": out} for row, (_, out, _) in zip(kept, noisy_jobs)
-                                             if Path(out).exists()])
+    run_jobs(make_augmented, noisy_jobs, args.jobs, babble_files, "noisy")
+    write_manifest(DATA / "real-noisy.tsv", [{**row, "audio": job[1]} for row, job in zip(kept, noisy_jobs)
+                                             if Path(job[1]).exists()])
 
 
 if __name__ == "__main__":

@@ -154,10 +154,15 @@ export class RecognizerStream {
   }
 
   private dropDigitalSilence(mfccFrames: Float32Array[]): Float32Array[] {
-    let silent = 0;
-    while (silent < mfccFrames.length && this.mfcc.isDigitalSilence(mfccFrames[silent])) silent++;
+    const silent = this.skipDigitalSilence(mfccFrames, 0, mfccFrames.length);
     this.utteranceStart += silent / this.stack;
     return silent > 0 ? mfccFrames.slice(silent) : mfccFrames;
+  }
+
+  /** The index of the first frame in [from, to) that is not digital silence, or `to`. */
+  private skipDigitalSilence(mfccFrames: Float32Array[], from: number, to: number): number {
+    while (from < to && this.mfcc.isDigitalSilence(mfccFrames[from])) from++;
+    return from;
   }
 
   /**
@@ -193,10 +198,9 @@ export class RecognizerStream {
   private speechFrames(featureFrames: number, endOfStream: boolean): { from: number; to: number } {
     const span = this.endpoint.speechSpan();
     const pad = Math.round(SPEECH_PADDING * this.model.metadata.frameRate);
-    let from = span && this.startsAtEndpoint ? Math.max(0, span.start - pad) * this.stack : 0;
+    const start = span && this.startsAtEndpoint ? Math.max(0, span.start - pad) * this.stack : 0;
     const to = !span || endOfStream ? featureFrames : Math.min(featureFrames, (span.end + pad) * this.stack);
-    while (from < to && this.mfcc.isDigitalSilence(this.utterance[from])) from++;
-    return { from, to };
+    return { from: this.skipDigitalSilence(this.utterance, start, to), to };
   }
 
   private normalizeAfresh(mfccFrames: Float32Array[]): Float32Array[] {
