@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Trains on a GPU machine that has Python and torch but no earshot, from feature sets carried there by
 # `pack_features.py pack`: every set named train-* whole each epoch (its share of the full set was
-# drawn when packing), scored on dev-an4 and dev-so762. Starts from the shipped weights; checkpoints
-# go to OUT as train.py writes them.
+# drawn when packing), scored on dev-an4 and dev-so762. Checkpoints go to OUT as train.py writes
+# them. Among the options, `--init models/en-bilstm/model.pt` fine-tunes the shipped weights, and
+# `--hidden N --layers N` without it trains another size from scratch.
 #   training/device_train.sh PACK_DIR OUT MINUTES [extra train.py options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +16,4 @@ train=()
 for index in "$features"/train-*/index.tsv; do train+=(--train "$index"); done
 python3 training/train.py --device cuda "${train[@]}" \
   --dev an4="$features/dev-an4/index.tsv" --dev so762="$features/dev-so762/index.tsv" \
-  --out "$out" --init models/en-bilstm/model.pt --minutes "$minutes" "$@"
+  --out "$out" --minutes "$minutes" "$@"

@@ -43,6 +43,7 @@ def parse_args():
     p.add_argument("--hidden", type=int, default=256)
     p.add_argument("--layers", type=int, default=3)
     p.add_argument("--stack", type=int, default=3)
+    p.add_argument("--dropout", type=float, default=0.15, help="between LSTM layers")
     p.add_argument("--max-frames", type=int, default=24000, help="padded feature frames per batch")
     p.add_argument("--lr", type=float, default=1.5e-3)
     p.add_argument("--lr-decay", type=float, default=0.93, help="per epoch")
@@ -76,7 +77,7 @@ def epoch_sample(sets, rng):
 
 
 def feature_stats(model, utts, stack):
-    frames = np.concatenate([u.features[: len(u.features) // stack * stack] for u in utts[:3000]]).astype(np.float32)
+    frames = np.concatenate([u.features[: len(u.features) // stack * stack] for u in utts]).astype(np.float32)
     stacked = torch.from_numpy(frames.reshape(-1, frames.shape[1] * stack))
     model.mean.copy_(stacked.mean(0))
     model.inv_std.copy_(1.0 / stacked.std(0).clamp(min=1e-3))
@@ -189,7 +190,7 @@ def train(rank, args):
     for utts in dev_sets.values():
         random.Random(0).shuffle(utts)
 
-    model = AcousticModel(hidden=args.hidden, layers=args.layers, stack=args.stack).to(args.device)
+    model = AcousticModel(hidden=args.hidden, layers=args.layers, stack=args.stack, dropout=args.dropout).to(args.device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     state = {"epoch": 0, "step": 0, "best": float("inf"), "history": []}
     last = out / "last.pt"
@@ -206,7 +207,8 @@ def train(rank, args):
         state.update(committed_state(Path(args.init)), best=ckpt.get("dev_wer", float("inf")))
         log(f"initialised from {args.init} at epoch {state['epoch']}", flush=True)
     else:
-        feature_stats(model, train_sets[0][0], args.stack)
+        everything = [u for utts, _ in train_sets for u in utts]
+        feature_stats(model, random.Random(args.seed).sample(everything, min(3000, len(everything))), args.stack)
     torch.manual_seed(args.seed * 1000 + rank + state["step"])
 
     interrupted = []
