@@ -3,7 +3,8 @@
 Resumes from OUT/last.pt if it exists, else starts from --init (the committed model's weights) or
 from scratch. Each batch runs either as a whole-utterance BiLSTM or latency-controlled (chunk plus
 look-ahead), so one model serves batch and live recognition. Logs loss and dev CER/WER every epoch,
-keeps OUT/best.pt by mean dev WER, and checkpoints every few minutes. With --workers N, N processes of
+keeps OUT/best.pt by mean dev WER and the last epochs' weights in OUT/epochs/ (for average.py), and
+checkpoints every few minutes. With --workers N, N processes of
 one thread each train on different batches and average their gradients, so every core does work
 (one process with two torch threads was measured twice as slow as one thread here).
 
@@ -30,6 +31,7 @@ from decode import error_rates, greedy
 from model import AcousticModel
 
 CHECKPOINT_SECONDS = 600
+KEPT_EPOCHS = 8
 
 
 def parse_args():
@@ -269,17 +271,24 @@ def train(rank, args):
 
 
 def end_epoch(model, state, dev_sets, args, loss, out):
-    """Scores the dev sets, records the epoch and keeps OUT/best.pt."""
+    """Scores the dev sets, records the epoch, keeps its weights as OUT/epochs/NNN.pt (the last
+    KEPT_EPOCHS of them, for average.py) and keeps OUT/best.pt."""
     scores = evaluate(model, dev_sets, args.dev_limit)
     wer = sum(s[0] for s in scores.values()) / max(len(scores), 1)
     state["history"].append({"epoch": state["epoch"], "loss": loss, "dev": scores})
     print(f"epoch {state['epoch']} done: loss {loss:.3f} "
           + " ".join(f"{n} WER {w:.1f} CER {c:.1f}" for n, (w, c) in scores.items()), flush=True)
+    weights = dict(model=model.state_dict(), config=model.config, dev=scores, dev_wer=wer,
+                   epoch=state["epoch"], history=state["history"], command=" ".join(sys.argv),
+                   cpu_hours=state.get("cpu_seconds", 0.0) / 3600, gpu_hours=state.get("gpu_seconds", 0.0) / 3600)
+    epochs = out / "epochs"
+    epochs.mkdir(exist_ok=True)
+    save(epochs / f"{state['epoch']:03d}.pt", **weights)
+    for old in sorted(epochs.glob("*.pt"))[:-KEPT_EPOCHS]:
+        old.unlink()
     if wer < state["best"]:
         state["best"] = wer
-        save(out / "best.pt", model=model.state_dict(), config=model.config, dev=scores, dev_wer=wer,
-             epoch=state["epoch"], history=state["history"], command=" ".join(sys.argv),
-             cpu_hours=state.get("cpu_seconds", 0.0) / 3600, gpu_hours=state.get("gpu_seconds", 0.0) / 3600)
+        save(out / "best.pt", **weights)
         print(f"new best mean dev WER {wer:.1f}", flush=True)
 
 

@@ -13,7 +13,7 @@ const PYTHON = '/usr/bin/python3';
 const env = { ...process.env, OMP_NUM_THREADS: '1' };
 
 describe('training recipe smoke test', () => {
-  it('computes features, trains a tiny model a few steps, exports ONNX that onnxruntime-node runs like PyTorch', async () => {
+  it('computes features, trains a tiny model two epochs, averages them, exports ONNX that onnxruntime-node runs like PyTorch', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-recipe-'));
     const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
     const rows = clips.map((f) => `${path.join(SAMPLES_DIR, f)}\t${readFileSync(path.join(SAMPLES_DIR, f.replace('.wav', '.txt')), 'utf8').trim()}\ts\ttrain\t3`);
@@ -26,9 +26,15 @@ describe('training recipe smoke test', () => {
       path.join(ROOT, 'training/train.py'), '--train', index, '--dev', `smoke=${index}`, '--out', path.join(dir, 'train'),
       '--epochs', '2', '--hidden', '16', '--layers', '2', '--max-frames', '1000', '--warmup', '1', '--lc-prob', '0.5',
     ], { env });
+    const epochs = path.join(dir, 'train/epochs');
+    expect(readdirSync(epochs)).toEqual(['001.pt', '002.pt']);
+    const average = path.join(dir, 'average.pt');
+    await run(PYTHON, [
+      path.join(ROOT, 'training/average.py'), '--out', average, path.join(epochs, '001.pt'), path.join(epochs, '002.pt'), '--dev', `smoke=${index}`,
+    ], { env });
     const fixture = path.join(dir, 'reference.json');
     await run(PYTHON, [
-      path.join(ROOT, 'training/export.py'), '--checkpoint', path.join(dir, 'train/last.pt'), '--features', path.join(features, 'config.json'),
+      path.join(ROOT, 'training/export.py'), '--checkpoint', average, '--features', path.join(features, 'config.json'),
       '--out-dir', dir, '--name', 'tiny', '--fixture', fixture,
     ], { env });
 
