@@ -4,9 +4,9 @@ Resumes from OUT/last.pt if it exists, else starts from --init (the committed mo
 from scratch. Each batch runs either as a whole-utterance BiLSTM or latency-controlled (chunk plus
 look-ahead), so one model serves batch and live recognition. Logs loss and dev CER/WER every epoch,
 keeps OUT/best.pt by mean dev WER and the last epochs' weights in OUT/epochs/ (for average.py), and
-checkpoints every few minutes. With --workers N, N processes of
-one thread each train on different batches and average their gradients, so every core does work
-(one process with two torch threads was measured twice as slow as one thread here).
+checkpoints every few minutes. With --workers N, N processes of one thread each train on different
+batches and average their gradients, so every core does work (one process with two torch threads
+was measured twice as slow as one thread here).
 
   /usr/bin/python3 training/train.py --train cache/features/real/index.tsv \
       --train cache/features/real-aug/index.tsv:0.5 --train cache/features/synth/index.tsv \
