@@ -45,8 +45,10 @@ export async function evalCommand(argv: string[]): Promise<number> {
     options: { ...DECODING_OPTIONS, threads: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, worst: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (positionals.length === 0) throw new UsageError(EVAL_HELP);
-  const workerData = await decodingSetup(values);
   const limit = positiveInt(values.limit, Number.MAX_SAFE_INTEGER, '--limit');
+  const worst = positiveInt(values.worst, 10, '--worst');
+  const threads = positiveInt(values.threads, os.availableParallelism(), '--threads');
+  const workerData = await decodingSetup(values);
   const items = (await Promise.all(positionals.map((p) => readSet(p, values.split)))).flatMap((set) => set.slice(0, limit));
   const scored: Scored[] = [];
   const failed: string[] = [];
@@ -56,7 +58,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   await runPool<EvalItem, Transcript>({
     worker: new URL('./transcribe-worker.js', import.meta.url),
     workerData,
-    threads: positiveInt(values.threads, os.availableParallelism(), '--threads'),
+    threads,
     items,
     onResult: (item, outcome) => {
       if (!outcome.ok) {
@@ -73,7 +75,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   });
   progress.finish();
   const cpu = process.cpuUsage(started);
-  const report = buildReport(scored, positiveInt(values.worst, 10, '--worst'), audioSeconds, (cpu.user + cpu.system) / 1e6, failed);
+  const report = buildReport(scored, worst, audioSeconds, (cpu.user + cpu.system) / 1e6, failed);
   process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
   return failed.length > 0 ? 1 : 0;
 }
