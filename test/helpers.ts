@@ -6,6 +6,8 @@ import { decodeWav } from '../src/audio/index.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SAMPLES_DIR = path.join(ROOT, 'audio-samples');
 export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
+/** A WAV cut off inside its format chunk, for the batch commands' corrupt-file cases. */
+export const CORRUPT_WAV = Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00');
 
 /** A bundled clip's 16 kHz samples. */
 export function loadSample(name: string): Float32Array {

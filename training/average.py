@@ -6,13 +6,11 @@ dev sets like an epoch (see the README's training section for what it gained).
       --dev an4=cache/features/dev-an4/index.tsv --dev so762=cache/features/dev-so762/index.tsv
 """
 import argparse
-import random
 
 import torch
 
-from data import load_index
 from model import AcousticModel
-from train import evaluate, save
+from train import evaluate, load_dev_sets, mean_wer, save
 
 
 def parse_args():
@@ -32,11 +30,8 @@ def main():
     states = [c["model"] for c in checkpoints]
     model = AcousticModel(**latest["config"])
     model.load_state_dict({name: sum(s[name].float() for s in states) / len(states) for name in states[0]})
-    dev_sets = {name: load_index(path) for name, path in (d.split("=", 1) for d in args.dev)}
-    for utts in dev_sets.values():
-        random.Random(0).shuffle(utts)  # the utterances train.py scores
-    scores = evaluate(model, dev_sets, args.dev_limit)
-    wer = sum(s[0] for s in scores.values()) / max(len(scores), 1)
+    scores = evaluate(model, load_dev_sets(args.dev), args.dev_limit)
+    wer = mean_wer(scores)
     epochs = sorted(c.get("epoch") or 0 for c in checkpoints)
     command = f"average of epochs {', '.join(map(str, epochs))}; last: {latest.get('command')}"
     save(args.out, model=model.state_dict(), config=latest["config"], dev=scores, dev_wer=wer, epoch=latest.get("epoch"),

@@ -85,6 +85,19 @@ def feature_stats(model, utts, stack):
     model.inv_std.copy_(1.0 / stacked.std(0).clamp(min=1e-3))
 
 
+def load_dev_sets(specs):
+    """NAME=INDEX specs as {name: utterances}, each in a fixed shuffled order, so every scoring of
+    the first --dev-limit of them (here and in average.py) draws the same utterances."""
+    dev_sets = {name: load_index(path) for name, path in (spec.split("=", 1) for spec in specs)}
+    for utts in dev_sets.values():
+        random.Random(0).shuffle(utts)
+    return dev_sets
+
+
+def mean_wer(scores):
+    return sum(s[0] for s in scores.values()) / max(len(scores), 1)
+
+
 @torch.no_grad()
 def evaluate(model, dev_sets, limit, chunk=None, lookahead=0):
     model.eval()
@@ -188,9 +201,7 @@ def train(rank, args):
     torch.manual_seed(args.seed)
 
     train_sets = load_sets(args.train, log)
-    dev_sets = {name: load_index(path) for name, path in (d.split("=", 1) for d in args.dev)}
-    for utts in dev_sets.values():
-        random.Random(0).shuffle(utts)
+    dev_sets = load_dev_sets(args.dev)
 
     model = AcousticModel(hidden=args.hidden, layers=args.layers, stack=args.stack, dropout=args.dropout).to(args.device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -274,7 +285,7 @@ def end_epoch(model, state, dev_sets, args, loss, out):
     """Scores the dev sets, records the epoch, keeps its weights as OUT/epochs/NNN.pt (the last
     KEPT_EPOCHS of them, for average.py) and keeps OUT/best.pt."""
     scores = evaluate(model, dev_sets, args.dev_limit)
-    wer = sum(s[0] for s in scores.values()) / max(len(scores), 1)
+    wer = mean_wer(scores)
     state["history"].append({"epoch": state["epoch"], "loss": loss, "dev": scores})
     print(f"epoch {state['epoch']} done: loss {loss:.3f} "
           + " ".join(f"{n} WER {w:.1f} CER {c:.1f}" for n, (w, c) in scores.items()), flush=True)

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../src/text/normalize.js';
-import { CLI, SAMPLES_DIR } from '../helpers.js';
+import { CLI, CORRUPT_WAV, SAMPLES_DIR } from '../helpers.js';
 import { expectWordErrorRateAtMost } from '../accuracy.js';
 
 const run = promisify(execFile);
@@ -43,7 +43,7 @@ describe('earshot eval', () => {
   it('reads a manifest: --split keeps those rows, --limit caps each set, and a file that fails is reported while the rest are scored', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-eval-'));
     clips.forEach((clip) => copyFileSync(path.join(SAMPLES_DIR, clip), path.join(dir, clip)));
-    writeFileSync(path.join(dir, 'broken.wav'), Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00'));
+    writeFileSync(path.join(dir, 'broken.wav'), CORRUPT_WAV);
     const rows = [[clips[0], 'train'], [clips[1], 'test'], [clips[2], 'test'], ['broken.wav', 'test']]
       .map(([file, split]) => `${file}\t${file === 'broken.wav' ? 'nothing' : reference(file)}\tspeaker\t${split}\t3`);
     const manifest = path.join(dir, 'manifest.tsv');
@@ -62,9 +62,12 @@ describe('earshot eval', () => {
   });
 
   it('rejects a bad option before decoding anything', async () => {
-    const result = await run('node', [CLI, 'eval', SAMPLES_DIR, '--worst', '0']).catch((e: { code: number; stderr: string }) => e);
-    expect(result).toMatchObject({ code: 2 });
-    expect((result as { stderr: string }).stderr).toMatch(/--worst must be a positive integer, got '0'/);
-    expect((result as { stderr: string }).stderr).not.toMatch(/eval 1\//);
+    const { code, stderr } = await run('node', [CLI, 'eval', SAMPLES_DIR, '--worst', '0']).then(
+      ({ stderr }) => ({ code: 0, stderr }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--worst must be a positive integer, got '0'/);
+    expect(stderr).not.toMatch(/eval 1\//);
   });
 });

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { countErrors } from '../../src/text/error-rate.js';
 import { normalizeText } from '../../src/text/normalize.js';
-import { CLI, SAMPLES_DIR } from '../helpers.js';
+import { CLI, CORRUPT_WAV, SAMPLES_DIR } from '../helpers.js';
 import { ACCURACY_CHECKED, expectWordErrorRateAtMost } from '../accuracy.js';
 
 const run = promisify(execFile);
@@ -18,7 +18,7 @@ function makeInputTree(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-transcribe-'));
   mkdirSync(path.join(dir, 'in', 'sub'), { recursive: true });
   clips.forEach((clip, i) => copyFileSync(path.join(SAMPLES_DIR, clip), path.join(dir, 'in', i === 0 ? 'sub' : '', clip)));
-  writeFileSync(path.join(dir, 'in', 'broken.wav'), Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00'));
+  writeFileSync(path.join(dir, 'in', 'broken.wav'), CORRUPT_WAV);
   return dir;
 }
 
