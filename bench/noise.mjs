@@ -1,7 +1,10 @@
-// Robustness: the dev sets under noise, a telephone line and zero padding, earshot against
+// Robustness: the dev sets under noise, in a room, over a telephone line and with zero padding, earshot against
 // pocketsphinx on the same altered audio in the same run. Conditions:
 // - white noise and babble (four other clips of the set, summed) at 10 dB and 0 dB SNR;
 // - telephone: 8 kHz, 300-3400 Hz band, then back to 16 kHz;
+// - a room: a synthetic impulse response (a direct path and an exponentially decaying noise tail)
+//   of a small room heard from near (RT60 0.4 s, 6 dB direct to reverberant) and of a lively room
+//   heard from afar (0.8 s, 0 dB);
 // - 0.5 s of digital silence before and after each clip.
 //
 //   npm run build && node bench/noise.mjs [--limit N]
@@ -19,6 +22,8 @@ const conditions = {
   'white 0 dB': (x, i) => mix(x, whiteNoise(x.length, 1, 7 + i), 0),
   'babble 10 dB': (x, i, others) => mix(x, babble(others, x.length), 10),
   'babble 0 dB': (x, i, others) => mix(x, babble(others, x.length), 0),
+  'room 0.4 s near': (x, i) => reverberate(x, roomResponse(0.4, 6, 11 + i)),
+  'room 0.8 s far': (x, i) => reverberate(x, roomResponse(0.8, 0, 11 + i)),
   telephone: (x) => resample(bandPass(resample(x, 16000, 8000), 8000, 300, 3400), 8000, 16000),
   'zero padding': (x) => {
     const out = new Float32Array(x.length + 16000);
@@ -70,6 +75,29 @@ function babble(others, length) {
   const out = new Float32Array(length);
   for (const clip of others) for (let i = 0; i < length; i++) out[i] += clip[i % clip.length];
   return out;
+}
+
+/** A room's impulse response at 16 kHz: the direct path, then noise decaying by 60 dB over rt60 seconds from 2 ms on. */
+function roomResponse(rt60, directToReverberantDb, seed) {
+  const rate = 16000;
+  const onset = Math.round(0.002 * rate);
+  const tail = whiteNoise(Math.round(rt60 * rate), 1, seed).map((v, k) => (k < onset ? 0 : v * Math.exp((-6.9 * k) / (rt60 * rate))));
+  const scale = Math.sqrt(10 ** (-directToReverberantDb / 10) / power(tail) / tail.length);
+  const response = tail.map((v) => v * scale);
+  response[0] = 1;
+  return response;
+}
+
+/** The signal through a room, at its original peak level. */
+function reverberate(x, response) {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const taps = Math.min(response.length, x.length - i);
+    for (let k = 0; k < taps; k++) out[i + k] += x[i] * response[k];
+  }
+  const peak = (y) => y.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const gain = peak(x) / Math.max(peak(out), 1e-9);
+  return out.map((v) => v * gain);
 }
 
 /** A band-pass as a high-pass then a low-pass, each a one-pole filter: a plain telephone channel. */

@@ -11,8 +11,8 @@ export OMP_NUM_THREADS=1   # measured: one process with two torch threads trains
 earshot() { node dist/cli/main.js "$@"; }
 
 [ -d dist ] || npm run build
-[ -f cache/data/real-noisy.tsv ] || /usr/bin/python3 training/prepare_data.py
-for set in real real-aug real-noisy synth nonspeech; do
+[ -f cache/data/real-far.tsv ] || /usr/bin/python3 training/prepare_data.py
+for set in real real-aug real-noisy real-far synth nonspeech; do
   [ -f $F/$set/index.tsv ] || earshot features cache/data/$set.tsv --out $F/$set
 done
 [ -f $F/dev-an4/index.tsv ] || earshot features ../shared/corpora/an4/manifest.tsv --split test --out $F/dev-an4
@@ -23,7 +23,8 @@ done
 
 /usr/bin/python3 training/train.py \
   --train $F/real/index.tsv --train $F/real-aug/index.tsv:0.3 --train $F/synth/index.tsv:0.6 \
-  --train $F/real-aug/so762.tsv:0.5 --train $F/real-noisy/index.tsv:0.4 --train $F/nonspeech/index.tsv:0.2 \
+  --train $F/real-aug/so762.tsv:0.5 --train $F/real-noisy/index.tsv:0.4 --train $F/real-far/index.tsv:0.3 \
+  --train $F/nonspeech/index.tsv:0.2 \
   --dev an4=$F/dev-an4/index.tsv --dev so762=$F/dev-so762/index.tsv \
   --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --workers "$(getconf _NPROCESSORS_ONLN)" \
   --minutes "$minutes" "$@"

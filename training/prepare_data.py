@@ -4,6 +4,7 @@
   pointing at the original audio;
 - real-aug.tsv: --copies augmented copies of each real utterance;
 - real-noisy.tsv: one more copy of each real utterance, always under noise at 0-15 dB SNR;
+- real-far.tsv: one more copy of each real utterance in a reverberant room, heard from afar;
 - synth.tsv: --synth sentences from ../shared/text spoken by many TTS voices, mostly augmented;
 - nonspeech.tsv: --nonspeech clips of silence, noise, hum and beeps with empty transcripts, so the
   model learns to say nothing when nobody speaks (without them it had learned that every input
@@ -23,7 +24,7 @@ import numpy as np
 import torch
 import torchaudio.functional as AF
 
-from augment import augment, augment_noisy, nonspeech
+from augment import augment, augment_far, augment_noisy, nonspeech
 from common import CACHE, SAMPLE_RATE, SHARED, read_wav, write_manifest, write_wav_atomic
 from corpora import find_corpora, load_corpus
 
@@ -84,7 +85,7 @@ def init_worker(babble_files):
 
 
 def make_augmented(job):
-    """Writes one copy of a real utterance through `how` (augment or augment_noisy)."""
+    """Writes one copy of a real utterance through `how` (augment, augment_noisy or augment_far)."""
     src, out, seed, how = job
     if Path(out).exists():
         return out
@@ -216,11 +217,12 @@ def main():
     write_manifest(DATA / "nonspeech.tsv", [{"audio": out, "text": "", "speaker": "nonspeech", "split": "train", "seconds": 0}
                                              for out, _ in quiet_jobs if Path(out).exists()])
 
-    noisy_jobs = [(row["audio"], str(DATA / "aug" / f"{i // 1000:03d}" / f"{i:06d}-noisy.wav"), i * 16 + 15, augment_noisy)
-                  for i, row in enumerate(rows) if i not in cut]
-    run_jobs(make_augmented, noisy_jobs, args.jobs, babble_files, "noisy")
-    write_manifest(DATA / "real-noisy.tsv", [{**row, "audio": job[1]} for row, job in zip(kept, noisy_jobs)
-                                             if Path(job[1]).exists()])
+    for name, seed, how in [("noisy", 15, augment_noisy), ("far", 14, augment_far)]:
+        jobs = [(row["audio"], str(DATA / "aug" / f"{i // 1000:03d}" / f"{i:06d}-{name}.wav"), i * 16 + seed, how)
+                for i, row in enumerate(rows) if i not in cut]
+        run_jobs(make_augmented, jobs, args.jobs, babble_files, name)
+        write_manifest(DATA / f"real-{name}.tsv", [{**row, "audio": job[1]} for row, job in zip(kept, jobs)
+                                                   if Path(job[1]).exists()])
 
 
 if __name__ == "__main__":
