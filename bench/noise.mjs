@@ -1,5 +1,5 @@
-// Robustness: the dev sets under noise, in a room, over a telephone line and with zero padding, earshot against
-// pocketsphinx on the same altered audio in the same run. Conditions:
+// Robustness: the dev sets under noise, in a room, over a telephone line and with zero padding,
+// earshot against pocketsphinx on the same altered audio in the same run. Conditions:
 // - white noise and babble (four other clips of the set, summed) at 10 dB and 0 dB SNR;
 // - telephone: 8 kHz, 300-3400 Hz band, then back to 16 kHz;
 // - a room: a synthetic impulse response (a direct path and an exponentially decaying noise tail)
@@ -77,7 +77,7 @@ function babble(others, length) {
   return out;
 }
 
-/** A room's impulse response at 16 kHz: the direct path, then noise decaying by 60 dB over rt60 seconds from 2 ms on. */
+/** A room's impulse response at 16 kHz: the direct path, then noise from 2 ms on that decays by 60 dB over rt60 seconds. */
 function roomResponse(rt60, directToReverberantDb, seed) {
   const rate = 16000;
   const onset = Math.round(0.002 * rate);
