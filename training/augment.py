@@ -104,6 +104,11 @@ def augment(x, rng, pool, noise_probability=0.75, snr_db=(5.0, 30.0)):
         x = telephone(x, rng)
     if rng.random() < noise_probability:
         x = add_noise(x, rng, pool, rng.uniform(*snr_db))
+    return random_level(x, rng)
+
+
+def random_level(x, rng):
+    """The signal with its peak at -30 to -1 dBFS, as float32."""
     peak = np.max(np.abs(x)) + 1e-9
     return (x / peak * 10 ** (rng.uniform(-30.0, -1.0) / 20)).astype(np.float32)
 
@@ -124,8 +129,7 @@ def augment_far(x, rng, pool):
     x = reverb(x, rng, rt60_range=(0.3, 1.0), tail_range=(0.5, 1.4))
     if rng.random() < 0.5:
         x = add_noise(x, rng, pool, rng.uniform(5.0, 25.0))
-    peak = np.max(np.abs(x)) + 1e-9
-    return (x / peak * 10 ** (rng.uniform(-30.0, -1.0) / 20)).astype(np.float32)
+    return random_level(x, rng)
 
 
 def beeps(n, rng):
