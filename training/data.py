@@ -1,6 +1,5 @@
 """Feature sets written by `earshot features`, held in memory, and batches of them."""
 import csv
-import functools
 import math
 from pathlib import Path
 
@@ -8,6 +7,7 @@ import numpy as np
 import torch
 
 from model import VOCAB
+from warp import warp_matrix
 
 CHAR_ID = {c: i for i, c in enumerate(VOCAB)}
 
@@ -67,31 +67,12 @@ def collate(batch, stack):
     return torch.from_numpy(x), torch.tensor(lengths), targets, target_lengths
 
 
-@functools.lru_cache(maxsize=None)
-def dct_matrix(n):
-    """The orthonormal DCT-II the features use (src/features/mel.ts, dctMatrix), numCeps = numBins = n."""
-    k = torch.arange(n, dtype=torch.float64)[:, None]
-    bins = torch.arange(n, dtype=torch.float64)[None, :]
-    scale = torch.where(k == 0, torch.tensor(1.0 / n), torch.tensor(2.0 / n)).sqrt()
-    return scale * torch.cos(math.pi / n * (bins + 0.5) * k)
-
-
 def warp_frequency(x, rng, low=0.88, high=1.12):
-    """Vocal-tract-length perturbation on MFCCs: each utterance's log-mel spectrum (the inverse DCT)
-    is stretched along the mel axis by a random factor and transformed back, so the model hears
-    each speaker with shorter and longer vocal tracts (children's voices among them)."""
-    n = x.shape[2]
-    dct = dct_matrix(n)
+    """Vocal-tract-length perturbation: each utterance is warped (warp.warp_matrix) by a random
+    factor, so the model hears each speaker with shorter and longer vocal tracts (children's voices
+    among them)."""
     for i in range(x.shape[0]):
-        alpha = rng.uniform(low, high)
-        source = (torch.arange(n, dtype=torch.float64) / alpha).clamp(max=n - 1)
-        lower = source.floor().long()
-        upper = (lower + 1).clamp(max=n - 1)
-        frac = source - lower
-        warp = torch.zeros(n, n, dtype=torch.float64)
-        warp[torch.arange(n), lower] += 1 - frac
-        warp[torch.arange(n), upper] += frac
-        x[i] = x[i] @ (dct @ warp @ dct.T).T.float()
+        x[i] = x[i] @ warp_matrix(rng.uniform(low, high), x.shape[2])
     return x
 
 

@@ -29,15 +29,16 @@ def parse_args():
     p.add_argument("--out-dir", default=str(ROOT / "models"))
     p.add_argument("--chunk", type=int, default=8, help="streaming chunk, model frames")
     p.add_argument("--lookahead", type=int, default=4, help="streaming look-ahead, model frames")
+    p.add_argument("--warps", default="0.95,1,1.05",
+                   help="frequency warps of the test-time ensemble (model.StreamingStep); 1 for none")
     p.add_argument("--provenance", default="{}", help="JSON merged into the metadata's provenance")
     p.add_argument("--fixture", default=str(ROOT / "test" / "fixtures" / "model-reference.json"))
     return p.parse_args()
 
 
 def export_onnx(step, cfg, path):
-    layers, hidden, dim = cfg["layers"], cfg["hidden"], cfg["feat_dim"]
-    args = (torch.zeros(1, 6 * cfg["stack"], dim), torch.zeros(1, cfg["stack"], dim),
-            torch.zeros(layers, 1, hidden), torch.zeros(layers, 1, hidden))
+    state = torch.zeros(cfg["layers"], len(step.views), cfg["hidden"])
+    args = (torch.zeros(1, 6 * cfg["stack"], cfg["feat_dim"]), torch.zeros(1, cfg["stack"], cfg["feat_dim"]), state, state)
     tmp = str(path) + ".tmp"
     torch.onnx.export(
         step, args, tmp, opset_version=14,
@@ -52,7 +53,7 @@ def reference_fixture(step, cfg, path):
     g = torch.Generator().manual_seed(7)
     stack, dim = cfg["stack"], cfg["feat_dim"]
     feats = torch.randn(1, 20 * stack, dim, generator=g)
-    zeros = torch.zeros(cfg["layers"], 1, cfg["hidden"])
+    zeros = torch.zeros(cfg["layers"], len(step.views), cfg["hidden"])
     with torch.no_grad():
         whole, _, _ = step(feats[:, : 19 * stack], feats[:, 19 * stack :], zeros, zeros)
         chunked, hn, cn = step(feats[:, : 8 * stack], feats[:, 8 * stack : 12 * stack], zeros, zeros)
@@ -60,7 +61,7 @@ def reference_fixture(step, cfg, path):
         "features": feats[0].tolist(),
         "whole": {"chunkFrames": 19 * stack, "logprobs": whole[0].tolist()},
         "chunked": {"chunkFrames": 8 * stack, "lookaheadFrames": 4 * stack, "logprobs": chunked[0].tolist(),
-                    "hn": hn[:, 0].tolist(), "cn": cn[:, 0].tolist()},
+                    "hn": hn.flatten(1).tolist(), "cn": cn.flatten(1).tolist()},
     }
     Path(path).write_text(json.dumps(fixture))
 
@@ -72,7 +73,8 @@ def main():
     model = AcousticModel(**cfg)
     model.load_state_dict(ckpt["model"])
     model.eval()
-    step = StreamingStep(model)
+    warps = [float(a) for a in args.warps.split(",")]
+    step = StreamingStep(model, warps)
     out = Path(args.out_dir) / args.name
     out.mkdir(parents=True, exist_ok=True)
     export_onnx(step, cfg, out / "model.onnx")
@@ -90,6 +92,7 @@ def main():
         "frameRate": frame_rate / cfg["stack"],
         "layers": cfg["layers"],
         "hidden": cfg["hidden"],
+        "warps": warps,
         "streaming": {"chunkFrames": args.chunk, "lookaheadFrames": args.lookahead},
         "provenance": {"checkpointEpoch": ckpt.get("epoch"), "trainingCpuHours": round(ckpt.get("cpu_hours", 0.0), 2),
                        **({"trainingGpuHours": round(ckpt["gpu_hours"], 2)} if ckpt.get("gpu_hours") else {}),

@@ -6,9 +6,13 @@ chunk, and the backward LSTM starts from zero at the end of each window. One win
 whole utterance (chunk = all frames, lookahead = 0) is an ordinary bidirectional LSTM, so training
 mixes both modes and the same weights serve batch and live recognition.
 """
+import math
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from warp import warp_matrix
 
 VOCAB = ["<blank>", " ", "'"] + [chr(c) for c in range(ord("a"), ord("z") + 1)]
 
@@ -103,17 +107,23 @@ def run_packed(lstm, x, lengths, width):
 class StreamingStep(nn.Module):
     """The exported graph: one latency-controlled window, carrying the forward states between calls.
 
-    Inputs: chunk [1, Nc*stack, F], lookahead [1, Nr*stack, F] (Nr >= 1), h0 and c0 [layers, 1, H].
+    Inputs: chunk [1, Nc*stack, F], lookahead [1, Nr*stack, F] (Nr >= 1), h0 and c0 [layers, V, H].
     Outputs: log-probabilities for all Nc + Nr frames (those of the look-ahead are provisional), and
     the forward states after the chunk. A whole file is one call with Nr = 1.
+
+    The window is heard in V = len(warps) frequency-warped views (warp.warp_matrix), run as one
+    batch, and the output is the mean of their probabilities: a test-time ensemble over vocal-tract
+    lengths.
     """
 
-    def __init__(self, model):
+    def __init__(self, model, warps=(1.0,)):
         super().__init__()
         self.model = model
+        self.register_buffer("views", torch.stack([warp_matrix(a, model.config["feat_dim"]) for a in warps]))
 
     def forward(self, chunk, lookahead, h0, c0):
         m = self.model
+        chunk, lookahead = chunk @ self.views, lookahead @ self.views
         lengths = torch.tensor([chunk.shape[1]])
         x, _ = m.stack_frames(chunk, lengths)
         look, _ = m.stack_frames(lookahead, lengths)
@@ -129,4 +139,5 @@ class StreamingStep(nn.Module):
             hs.append(h)
             cs.append(c)
         logprobs = m.out(torch.cat([x, look], 1)).log_softmax(-1)
+        logprobs = logprobs.logsumexp(0, keepdim=True) - math.log(len(self.views))
         return logprobs, torch.cat(hs, 0), torch.cat(cs, 0)

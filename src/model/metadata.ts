@@ -17,6 +17,11 @@ export interface ModelMetadata {
   frameRate: number;
   layers: number;
   hidden: number;
+  /**
+   * Frequency warps of the model's test-time ensemble: the ONNX graph runs one view per warp, so the
+   * forward state holds one per warp (default [1], a single view).
+   */
+  warps?: number[];
   /** Latency-controlled windows for live recognition, in model frames. */
   streaming: { chunkFrames: number; lookaheadFrames: number };
   /** Beam search settings tuned on the dev sets with this model's language model. */

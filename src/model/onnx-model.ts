@@ -47,7 +47,7 @@ export class OnnxAcousticModel implements AcousticModel {
   }
 
   initialState(): ForwardState {
-    const size = this.metadata.layers * this.metadata.hidden;
+    const size = this.metadata.layers * this.views * this.metadata.hidden;
     return { h: new Float32Array(size), c: new Float32Array(size) };
   }
 
@@ -58,8 +58,8 @@ export class OnnxAcousticModel implements AcousticModel {
     const result = await this.session.run({
       chunk: tensor(chunk, [1, chunk.length / dim, dim]),
       lookahead: tensor(lookahead, [1, lookahead.length / dim, dim]),
-      h0: tensor(state.h, [layers, 1, hidden]),
-      c0: tensor(state.c, [layers, 1, hidden]),
+      h0: tensor(state.h, [layers, this.views, hidden]),
+      c0: tensor(state.c, [layers, this.views, hidden]),
     });
     const logprobs = result.logprobs.data as Float32Array;
     const chunkFrames = chunk.length / dim / frameStack;
@@ -69,6 +69,10 @@ export class OnnxAcousticModel implements AcousticModel {
       lookaheadFrames: logprobs.length / vocabulary.length - chunkFrames,
       state: { h: result.hn.data as Float32Array, c: result.cn.data as Float32Array },
     };
+  }
+
+  private get views(): number {
+    return this.metadata.warps?.length ?? 1;
   }
 
   async release(): Promise<void> {
