@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { AudioDecodeError } from './errors.js';
@@ -7,7 +8,7 @@ import { SAMPLE_RATE, type DecodedAudio } from './format.js';
 import { resample } from './resample.js';
 import { decodeWav } from './wav.js';
 
-type Container = 'wav' | 'ogg-opus' | 'flac' | 'mp3';
+type Container = 'wav' | 'ogg-opus' | 'ogg-vorbis' | 'flac' | 'mp3';
 
 /** What the wasm-audio-decoders packages return. */
 interface WasmDecoded {
@@ -34,7 +35,7 @@ export async function decodeAudioFile(path: string): Promise<Float32Array> {
 }
 
 /**
- * Decodes WAV, Ogg Opus, FLAC or MP3 bytes, recognised by their leading bytes, to mono
+ * Decodes WAV, Ogg Opus, Ogg Vorbis, FLAC or MP3 bytes, recognised by their leading bytes, to mono
  * SAMPLE_RATE samples. `file` names the source in errors.
  */
 export async function decodeAudio(bytes: Uint8Array, file: string): Promise<Float32Array> {
@@ -48,6 +49,8 @@ async function decodeAtNativeRate(bytes: Uint8Array, file: string): Promise<Deco
       return decodeWav(bytes, file);
     case 'ogg-opus':
       return decodeWithWasm(new OggOpusDecoder(), (decoder) => decoder.decodeFile(bytes), file);
+    case 'ogg-vorbis':
+      return decodeWithWasm(new OggVorbisDecoder(), (decoder) => decoder.decodeFile(bytes), file);
     case 'flac':
       return decodeWithWasm(new FLACDecoder(), (decoder) => decoder.decodeFile(bytes), file);
     case 'mp3':
@@ -59,9 +62,18 @@ async function decodeAtNativeRate(bytes: Uint8Array, file: string): Promise<Deco
 
 function detectContainer(bytes: Uint8Array): Container | undefined {
   if (startsWith(bytes, 'RIFF')) return 'wav';
-  if (startsWith(bytes, 'OggS')) return 'ogg-opus';
+  if (startsWith(bytes, 'OggS')) return oggCodec(bytes);
   if (startsWith(bytes, 'fLaC')) return 'flac';
   if (startsWith(bytes, 'ID3') || isMpegAudioFrameHeader(bytes)) return 'mp3';
+  return undefined;
+}
+
+/** An Ogg stream's codec, from the identification header its first page carries. */
+function oggCodec(bytes: Uint8Array): Container | undefined {
+  const segments = bytes[26] ?? 0;
+  const packet = bytes.subarray(27 + segments);
+  if (startsWith(packet, 'OpusHead')) return 'ogg-opus';
+  if (startsWith(packet, '\x01vorbis')) return 'ogg-vorbis';
   return undefined;
 }
 

@@ -13,7 +13,7 @@ import { writeAtomic } from './write-atomic.js';
 
 export const TRANSCRIBE_HELP = `earshot transcribe <files | folders>... [options]
 
-Transcribes wav, flac, opus/ogg and mp3 files; folders are searched recursively.
+Transcribes wav, flac, Ogg (Opus or Vorbis) and mp3 files; folders are searched recursively.
 Without --out, one JSON line per file goes to stdout: {"file", "text", "result", "duration"}.
 A file that fails prints an error on stderr and {"file", "error"} on stdout; the rest go on.
 Exit status: 0 when every file succeeded, 1 otherwise.

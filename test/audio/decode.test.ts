@@ -13,7 +13,8 @@ const AN4 = '/work/shared/corpora/an4';
 const hasTool = (tool: string): boolean => !spawnSync(tool, ['--version']).error;
 const hasFlac = hasTool('flac');
 const hasLame = hasTool('lame');
-for (const [tool, present] of [['flac', hasFlac], ['lame', hasLame]] as const) {
+const hasSox = hasTool('sox');
+for (const [tool, present] of [['flac', hasFlac], ['lame', hasLame], ['sox', hasSox]] as const) {
   if (!present) console.warn(`${tool} is not installed: skipping its decode test (apt-get install -y ${tool})`);
 }
 
@@ -26,7 +27,7 @@ async function decodeError(decoding: Promise<unknown>): Promise<AudioDecodeError
   return error as AudioDecodeError;
 }
 
-/** 1.5 s of 440 Hz at 0.5 amplitude, 44.1 kHz stereo, as WAV and as FLAC and MP3 where the encoders exist. */
+/** 1.5 s of 440 Hz at 0.5 amplitude, 44.1 kHz stereo, as WAV and as FLAC, MP3 and Ogg Vorbis where the encoders exist. */
 describe('decodeAudio', () => {
   let dir: string;
   let wavPath: string;
@@ -39,6 +40,7 @@ describe('decodeAudio', () => {
     writeFileSync(wavPath, pcm16Wav(interleaved, 44100, 2));
     if (hasFlac) spawnSync('flac', ['--silent', '-o', join(dir, 'tone.flac'), wavPath]);
     if (hasLame) spawnSync('lame', ['--quiet', wavPath, join(dir, 'tone.mp3')]);
+    if (hasSox) spawnSync('sox', [wavPath, join(dir, 'tone.ogg')]);
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,6 +62,10 @@ describe('decodeAudio', () => {
 
   it.skipIf(!hasLame)('decodes MP3 (file made with lame)', async () => {
     expectTone(await decodeAudioFile(join(dir, 'tone.mp3')), 0.05, 0.5);
+  });
+
+  it.skipIf(!hasSox)('decodes Ogg Vorbis (file made with sox)', async () => {
+    expectTone(await decodeAudioFile(join(dir, 'tone.ogg')), 0.01, 0.1);
   });
 
   it('decodes a minute of 44.1 kHz stereo 16-bit WAV far faster than real time', async () => {
@@ -85,7 +91,8 @@ describe('decodeAudio', () => {
   });
 
   it('rejects bytes in no supported format', async () => {
-    for (const bytes of [new Uint8Array(0), new TextEncoder().encode('plain text, not audio'), Uint8Array.from([0xff, 0xf1, 0x50, 0x80])]) {
+    const speexInOgg = oggFirstPage('Speex   ');
+    for (const bytes of [new Uint8Array(0), new TextEncoder().encode('plain text, not audio'), Uint8Array.from([0xff, 0xf1, 0x50, 0x80]), speexInOgg]) {
       const error = await decodeError(decodeAudio(bytes, 'mystery.bin'));
       expect(error.reason).toBe('unsupported or unrecognised audio format');
       expect(error.message).toBe('mystery.bin: unsupported or unrecognised audio format');
@@ -94,7 +101,8 @@ describe('decodeAudio', () => {
 
   it('turns failures inside the wasm decoders into AudioDecodeError', async () => {
     const withMagic = (magic: number[]) => Uint8Array.from([...magic, ...new Array<number>(64).fill(7)]);
-    await decodeError(decodeAudio(withMagic([0x4f, 0x67, 0x67, 0x53]), 'junk.opus'));
+    await decodeError(decodeAudio(oggFirstPage('OpusHead'), 'junk.opus'));
+    await decodeError(decodeAudio(oggFirstPage('\x01vorbis'), 'junk.ogg'));
     await decodeError(decodeAudio(withMagic([0x66, 0x4c, 0x61, 0x43]), 'junk.flac'));
     await decodeError(decodeAudio(withMagic([0xff, 0xfb, 0x90, 0x64]), 'junk.mp3'));
     await decodeError(decodeAudio(withMagic([0x49, 0x44, 0x33]), 'junk.mp3'));
@@ -118,3 +126,13 @@ describe('decodeAudio', () => {
     expect((await decodeError(decodeAudioFile(dir))).reason).toMatch(/cannot read file: EISDIR/);
   });
 });
+
+/** An Ogg page with one 64-byte packet that starts with a codec's magic and goes on with junk. */
+function oggFirstPage(codecMagic: string): Uint8Array {
+  const page = new Uint8Array(28 + 64).fill(7);
+  page.set(new TextEncoder().encode('OggS'), 0);
+  page[26] = 1;
+  page[27] = 64;
+  page.set(new TextEncoder().encode(codecMagic), 28);
+  return page;
+}
