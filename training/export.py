@@ -29,8 +29,9 @@ def parse_args():
     p.add_argument("--out-dir", default=str(ROOT / "models"))
     p.add_argument("--chunk", type=int, default=8, help="streaming chunk, model frames")
     p.add_argument("--lookahead", type=int, default=4, help="streaming look-ahead, model frames")
-    p.add_argument("--warps", default="0.95,1,1.05",
-                   help="frequency warps of the test-time ensemble (model.StreamingStep); 1 for none")
+    p.add_argument("--warps", default="1,0.95,1.05",
+                   help="frequency warps of the final pass's test-time ensemble (model.StreamingStep), "
+                        "the unwarped view first; 1 for none")
     p.add_argument("--provenance", default="{}", help="JSON merged into the metadata's provenance")
     p.add_argument("--fixture", default=str(ROOT / "test" / "fixtures" / "model-reference.json"))
     return p.parse_args()
@@ -43,25 +44,28 @@ def export_onnx(step, cfg, path):
     torch.onnx.export(
         step, args, tmp, opset_version=14,
         input_names=["chunk", "lookahead", "h0", "c0"], output_names=["logprobs", "hn", "cn"],
-        dynamic_axes={"chunk": {1: "chunk_frames"}, "lookahead": {1: "lookahead_frames"}, "logprobs": {1: "out_frames"}},
+        dynamic_axes={"chunk": {1: "chunk_frames"}, "lookahead": {1: "lookahead_frames"}, "logprobs": {1: "out_frames"},
+                      **{name: {1: "views"} for name in ("h0", "c0", "hn", "cn")}},
     )
     os.replace(tmp, path)
 
 
 def reference_fixture(step, cfg, path):
-    """A fixed pseudo-random input and PyTorch's outputs: one whole-utterance call and one chunked call."""
+    """A fixed pseudo-random input and PyTorch's outputs: one whole-utterance call with all the views,
+    as a final pass, and one chunked call with the first view alone, as a live window."""
     g = torch.Generator().manual_seed(7)
     stack, dim = cfg["stack"], cfg["feat_dim"]
     feats = torch.randn(1, 20 * stack, dim, generator=g)
-    zeros = torch.zeros(cfg["layers"], len(step.views), cfg["hidden"])
+    all_views = torch.zeros(cfg["layers"], len(step.views), cfg["hidden"])
+    one_view = torch.zeros(cfg["layers"], 1, cfg["hidden"])
     with torch.no_grad():
-        whole, _, _ = step(feats[:, : 19 * stack], feats[:, 19 * stack :], zeros, zeros)
-        chunked, hn, cn = step(feats[:, : 8 * stack], feats[:, 8 * stack : 12 * stack], zeros, zeros)
+        whole, _, _ = step(feats[:, : 19 * stack], feats[:, 19 * stack :], all_views, all_views)
+        chunked, hn, cn = step(feats[:, : 8 * stack], feats[:, 8 * stack : 12 * stack], one_view, one_view)
     fixture = {
         "features": feats[0].tolist(),
         "whole": {"chunkFrames": 19 * stack, "logprobs": whole[0].tolist()},
         "chunked": {"chunkFrames": 8 * stack, "lookaheadFrames": 4 * stack, "logprobs": chunked[0].tolist(),
-                    "hn": hn.flatten(1).tolist(), "cn": cn.flatten(1).tolist()},
+                    "hn": hn[:, 0].tolist(), "cn": cn[:, 0].tolist()},
     }
     Path(path).write_text(json.dumps(fixture))
 

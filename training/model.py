@@ -6,8 +6,6 @@ chunk, and the backward LSTM starts from zero at the end of each window. One win
 whole utterance (chunk = all frames, lookahead = 0) is an ordinary bidirectional LSTM, so training
 mixes both modes and the same weights serve batch and live recognition.
 """
-import math
-
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -111,19 +109,23 @@ class StreamingStep(nn.Module):
     Outputs: log-probabilities for all Nc + Nr frames (those of the look-ahead are provisional), and
     the forward states after the chunk. A whole file is one call with Nr = 1.
 
-    The window is heard in V = len(warps) frequency-warped views (warp.warp_matrix), run as one
-    batch, and the output is the mean of their probabilities: a test-time ensemble over vocal-tract
-    lengths.
+    The window is heard in V frequency-warped views, the first V of `warps` (warp.warp_matrix), run as
+    one batch, and the output is the mean of their probabilities: a test-time ensemble over
+    vocal-tract lengths. The states' V picks how many: inference runs live windows with the first,
+    unwarped view alone and the final pass over an utterance with all of them.
     """
 
     def __init__(self, model, warps=(1.0,)):
         super().__init__()
+        if warps[0] != 1.0:
+            raise ValueError(f"the first warp is the unwarped view, 1, not {warps[0]}")
         self.model = model
         self.register_buffer("views", torch.stack([warp_matrix(a, model.config["feat_dim"]) for a in warps]))
 
     def forward(self, chunk, lookahead, h0, c0):
         m = self.model
-        chunk, lookahead = chunk @ self.views, lookahead @ self.views
+        views = self.views[: h0.shape[1]]
+        chunk, lookahead = chunk @ views, lookahead @ views
         lengths = torch.tensor([chunk.shape[1]])
         x, _ = m.stack_frames(chunk, lengths)
         look, _ = m.stack_frames(lookahead, lengths)
@@ -139,5 +141,6 @@ class StreamingStep(nn.Module):
             hs.append(h)
             cs.append(c)
         logprobs = m.out(torch.cat([x, look], 1)).log_softmax(-1)
-        logprobs = logprobs.logsumexp(0, keepdim=True) - math.log(len(self.views))
+        count = logprobs.new_ones(logprobs.shape[0]).sum()
+        logprobs = logprobs.logsumexp(0, keepdim=True) - count.log()
         return logprobs, torch.cat(hs, 0), torch.cat(cs, 0)

@@ -21,7 +21,11 @@ export interface WindowOutput {
  */
 export interface AcousticModel {
   readonly metadata: ModelMetadata;
-  initialState(): ForwardState;
+  /**
+   * The state a stream starts from. `views` of the model's warps (metadata.warps) hear the windows
+   * run from it, their outputs averaged: default 1, the unwarped view alone.
+   */
+  initialState(views?: number): ForwardState;
   runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput>;
   release(): Promise<void>;
 }

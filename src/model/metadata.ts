@@ -18,8 +18,8 @@ export interface ModelMetadata {
   layers: number;
   hidden: number;
   /**
-   * Frequency warps of the model's test-time ensemble: the ONNX graph runs one view per warp, so the
-   * forward state holds one per warp (default [1], a single view).
+   * Frequency warps of the final pass's test-time ensemble, the unwarped 1 first: the ONNX graph
+   * runs as many views as the forward state holds, live windows the first alone (default [1]).
    */
   warps?: number[];
   /** Latency-controlled windows for live recognition, in model frames. */

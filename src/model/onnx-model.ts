@@ -46,20 +46,21 @@ export class OnnxAcousticModel implements AcousticModel {
     }
   }
 
-  initialState(): ForwardState {
-    const size = this.metadata.layers * this.views * this.metadata.hidden;
+  initialState(views = 1): ForwardState {
+    const size = this.metadata.layers * views * this.metadata.hidden;
     return { h: new Float32Array(size), c: new Float32Array(size) };
   }
 
   async runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput> {
     const { layers, hidden, features, vocabulary, frameStack } = this.metadata;
     const dim = features.numCeps;
+    const views = state.h.length / (layers * hidden);
     const tensor = (data: Float32Array, dims: number[]): ort.Tensor => new ort.Tensor('float32', data, dims);
     const result = await this.session.run({
       chunk: tensor(chunk, [1, chunk.length / dim, dim]),
       lookahead: tensor(lookahead, [1, lookahead.length / dim, dim]),
-      h0: tensor(state.h, [layers, this.views, hidden]),
-      c0: tensor(state.c, [layers, this.views, hidden]),
+      h0: tensor(state.h, [layers, views, hidden]),
+      c0: tensor(state.c, [layers, views, hidden]),
     });
     const logprobs = result.logprobs.data as Float32Array;
     const chunkFrames = chunk.length / dim / frameStack;
@@ -69,10 +70,6 @@ export class OnnxAcousticModel implements AcousticModel {
       lookaheadFrames: logprobs.length / vocabulary.length - chunkFrames,
       state: { h: result.hn.data as Float32Array, c: result.cn.data as Float32Array },
     };
-  }
-
-  private get views(): number {
-    return this.metadata.warps?.length ?? 1;
   }
 
   async release(): Promise<void> {

@@ -48,25 +48,28 @@ export class WindowRunner {
     const window = (this.chunkFrames + this.lookaheadFrames) * this.stack;
     const steps: WindowStep[] = [];
     while (this.pending.length >= window) {
-      steps.push(await this.run(this.pending.slice(0, chunk), this.pending.slice(chunk, window), false));
+      const step = await this.run(this.pending.slice(0, chunk), this.pending.slice(chunk, window), this.state);
+      this.state = step.state;
+      steps.push(step);
       this.pending = this.pending.slice(chunk);
     }
     return steps;
   }
 
   /**
-   * Runs frames as one final window from the carried state: all but the last model frame as chunk,
-   * the last as look-ahead, so every output is final. From the initial state that is exactly the
-   * whole-utterance BiLSTM.
+   * Runs frames as one final window from a fresh state with all the model's views (metadata.warps):
+   * all but the last model frame as chunk, the last as look-ahead, so every output is final. That
+   * is exactly the whole-utterance BiLSTM, heard as the final pass's ensemble.
    */
   async runWhole(features: Float32Array[]): Promise<FrameBlock> {
     const frames = this.padToStack(features);
+    const state = this.model.initialState(this.model.metadata.warps?.length ?? 1);
     if (frames.length > this.stack) {
       const split = frames.length - this.stack;
-      const step = await this.run(frames.slice(0, split), frames.slice(split), true);
+      const step = await this.run(frames.slice(0, split), frames.slice(split), state);
       return joinBlocks([step.final, step.provisional], this.vocab);
     }
-    if (frames.length > 0) return (await this.run(frames, frames, true)).final;
+    if (frames.length > 0) return (await this.run(frames, frames, state)).final;
     return { logprobs: new Float32Array(0), frames: 0 };
   }
 
@@ -76,13 +79,13 @@ export class WindowRunner {
     this.state = this.model.initialState();
   }
 
-  private async run(chunk: Float32Array[], lookahead: Float32Array[], last: boolean): Promise<WindowStep> {
-    const out = await this.model.runWindow(flatten(chunk, this.dim), flatten(lookahead, this.dim), this.state);
-    if (!last) this.state = out.state;
+  private async run(chunk: Float32Array[], lookahead: Float32Array[], state: ForwardState): Promise<WindowStep & { state: ForwardState }> {
+    const out = await this.model.runWindow(flatten(chunk, this.dim), flatten(lookahead, this.dim), state);
     const split = out.chunkFrames * this.vocab;
     return {
       final: { logprobs: out.logprobs.subarray(0, split), frames: out.chunkFrames },
       provisional: { logprobs: out.logprobs.subarray(split), frames: out.lookaheadFrames },
+      state: out.state,
     };
   }
 

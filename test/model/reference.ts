@@ -1,6 +1,6 @@
 import type { AcousticModel } from '../../src/model/index.js';
 
-/** What training/export.py writes: a fixed input and PyTorch's outputs for it. */
+/** What training/export.py writes: a fixed input and PyTorch's outputs for it, whole with all the views and chunked with one. */
 export interface ModelReference {
   features: number[][];
   whole: { chunkFrames: number; logprobs: number[][] };
@@ -12,7 +12,8 @@ export async function compareWithReference(model: AcousticModel, ref: ModelRefer
   const dim = ref.features[0].length;
   const feats = Float32Array.from(ref.features.flat());
   const split = (from: number, to: number): Float32Array => feats.subarray(from * dim, to * dim);
-  const whole = await model.runWindow(split(0, ref.whole.chunkFrames), split(ref.whole.chunkFrames, ref.features.length), model.initialState());
+  const allViews = model.initialState(model.metadata.warps?.length ?? 1);
+  const whole = await model.runWindow(split(0, ref.whole.chunkFrames), split(ref.whole.chunkFrames, ref.features.length), allViews);
   const { chunkFrames, lookaheadFrames } = ref.chunked;
   const chunked = await model.runWindow(split(0, chunkFrames), split(chunkFrames, chunkFrames + lookaheadFrames), model.initialState());
   return Math.max(

@@ -7,10 +7,11 @@ import { WindowRunner } from '../../src/recognizer/window-runner.js';
 /**
  * A stand-in acoustic model with 1-dimensional features and a 2-symbol vocabulary: each output
  * frame's first log-probability is the sum of its stacked inputs, and the state counts the chunk
- * frames seen, so the tests can see exactly which frames each window got.
+ * frames seen and holds one value per view, so the tests can see exactly which frames and views
+ * each window got.
  */
 class RecordingModel implements AcousticModel {
-  readonly calls: { chunk: number[]; lookahead: number[]; state: number }[] = [];
+  readonly calls: { chunk: number[]; lookahead: number[]; state: number; views: number }[] = [];
   readonly metadata = {
     vocabulary: ['<blank>', 'a'],
     blank: 0,
@@ -19,20 +20,21 @@ class RecordingModel implements AcousticModel {
     frameRate: 50,
     layers: 1,
     hidden: 1,
+    warps: [1, 0.9, 1.1],
     streaming: { chunkFrames: 2, lookaheadFrames: 1 },
   } as unknown as ModelMetadata;
 
-  initialState(): ForwardState {
-    return { h: new Float32Array(1), c: new Float32Array(1) };
+  initialState(views = 1): ForwardState {
+    return { h: new Float32Array(views), c: new Float32Array(views) };
   }
 
   async runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput> {
-    this.calls.push({ chunk: Array.from(chunk), lookahead: Array.from(lookahead), state: state.h[0] });
+    this.calls.push({ chunk: Array.from(chunk), lookahead: Array.from(lookahead), state: state.h[0], views: state.h.length });
     const frames = [...chunk, ...lookahead];
     const logprobs = new Float32Array(frames.length);
     for (let t = 0; t < frames.length / 2; t++) logprobs[2 * t] = frames[2 * t] + frames[2 * t + 1];
-    const next = state.h[0] + chunk.length / 2;
-    return { logprobs, chunkFrames: chunk.length / 2, lookaheadFrames: lookahead.length / 2, state: { h: Float32Array.of(next), c: Float32Array.of(next) } };
+    const next = new Float32Array(state.h.length).fill(state.h[0] + chunk.length / 2);
+    return { logprobs, chunkFrames: chunk.length / 2, lookaheadFrames: lookahead.length / 2, state: { h: next, c: next } };
   }
 
   async release(): Promise<void> {}
@@ -46,8 +48,8 @@ describe('WindowRunner', () => {
     const runner = new WindowRunner(model, 2, 1);
     const steps = await runner.push(frames([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
     expect(model.calls).toEqual([
-      { chunk: [1, 2, 3, 4], lookahead: [5, 6], state: 0 },
-      { chunk: [5, 6, 7, 8], lookahead: [9, 10], state: 2 },
+      { chunk: [1, 2, 3, 4], lookahead: [5, 6], state: 0, views: 1 },
+      { chunk: [5, 6, 7, 8], lookahead: [9, 10], state: 2, views: 1 },
     ]);
     expect(steps.map((s) => [s.final.frames, s.provisional.frames])).toEqual([[2, 1], [2, 1]]);
     expect(runner.bufferedFrames).toBe(3);
@@ -63,10 +65,12 @@ describe('WindowRunner', () => {
     expect(model.calls[1].state).toBe(0);
   });
 
-  it('runs a whole utterance as one final window, padding to a whole model frame', async () => {
+  it('runs a whole utterance as one final window from a fresh state with all the views, padding to a whole model frame', async () => {
     const model = new RecordingModel();
-    const block = await new WindowRunner(model, 2, 1).runWhole(frames([1, 2, 3, 4, 5]));
-    expect(model.calls).toEqual([{ chunk: [1, 2, 3, 4], lookahead: [5, 5], state: 0 }]);
+    const runner = new WindowRunner(model, 2, 1);
+    await runner.push(frames([1, 2, 3, 4, 5, 6]));
+    const block = await runner.runWhole(frames([1, 2, 3, 4, 5]));
+    expect(model.calls[1]).toEqual({ chunk: [1, 2, 3, 4], lookahead: [5, 5], state: 0, views: 3 });
     expect(block.frames).toBe(3);
     expect(Array.from(block.logprobs)).toEqual([3, 0, 7, 0, 10, 0]);
   });
