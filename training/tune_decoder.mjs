@@ -47,7 +47,8 @@ async function posteriors(model, utterances) {
     padded.set(feats.data);
     for (let t = feats.frames; t < frames; t++) padded.set(feats.data.subarray((feats.frames - 1) * feats.dim, feats.frames * feats.dim), t * feats.dim);
     const split = (frames - frameStack) * feats.dim;
-    const result = await model.runWindow(padded.subarray(0, split), padded.subarray(split), model.initialState());
+    const finalPass = model.initialState(model.metadata.warps?.length ?? 1); // all the warps, as a final pass runs
+    const result = await model.runWindow(padded.subarray(0, split), padded.subarray(split), finalPass);
     out.push({ ...u, logprobs: result.logprobs, frames: result.chunkFrames + result.lookaheadFrames });
   }
   return out;
