@@ -141,6 +141,7 @@ class StreamingStep(nn.Module):
             hs.append(h)
             cs.append(c)
         logprobs = m.out(torch.cat([x, look], 1)).log_softmax(-1)
+        # Counted from the tensor, not len(self.views), so the exported graph divides by the views it ran.
         count = logprobs.new_ones(logprobs.shape[0]).sum()
         logprobs = logprobs.logsumexp(0, keepdim=True) - count.log()
         return logprobs, torch.cat(hs, 0), torch.cat(cs, 0)

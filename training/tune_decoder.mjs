@@ -39,6 +39,7 @@ function devUtterances(corpus, split) {
 /** Log-probabilities of each utterance from one whole-utterance window. */
 async function posteriors(model, utterances) {
   const { frameStack, features: config } = model.metadata;
+  const finalPass = model.initialState(model.metadata.warps.length); // all the warps, as a final pass runs
   const out = [];
   for (const u of utterances) {
     const feats = computeFeatures(await decodeAudioFile(u.audio), config);
@@ -47,7 +48,6 @@ async function posteriors(model, utterances) {
     padded.set(feats.data);
     for (let t = feats.frames; t < frames; t++) padded.set(feats.data.subarray((feats.frames - 1) * feats.dim, feats.frames * feats.dim), t * feats.dim);
     const split = (frames - frameStack) * feats.dim;
-    const finalPass = model.initialState(model.metadata.warps?.length ?? 1); // all the warps, as a final pass runs
     const result = await model.runWindow(padded.subarray(0, split), padded.subarray(split), finalPass);
     out.push({ ...u, logprobs: result.logprobs, frames: result.chunkFrames + result.lookaheadFrames });
   }

@@ -19,9 +19,10 @@ export interface ModelMetadata {
   hidden: number;
   /**
    * Frequency warps of the final pass's test-time ensemble, the unwarped 1 first: the ONNX graph
-   * runs as many views as the forward state holds, live windows the first alone (default [1]).
+   * runs as many views as the forward state holds, live windows the first alone. Loading fills in
+   * [1] when model.json has none.
    */
-  warps?: number[];
+  warps: number[];
   /** Latency-controlled windows for live recognition, in model frames. */
   streaming: { chunkFrames: number; lookaheadFrames: number };
   /** Beam search settings tuned on the dev sets with this model's language model. */
@@ -49,5 +50,5 @@ export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
   if (meta.features.sampleRate !== SAMPLE_RATE) {
     throw new ModelLoadError(`${file}: features.sampleRate is ${meta.features.sampleRate}; earshot feeds models ${SAMPLE_RATE} Hz audio`);
   }
-  return meta;
+  return { ...meta, warps: meta.warps ?? [1] };
 }

@@ -48,8 +48,8 @@ export class WindowRunner {
     const window = (this.chunkFrames + this.lookaheadFrames) * this.stack;
     const steps: WindowStep[] = [];
     while (this.pending.length >= window) {
-      const step = await this.run(this.pending.slice(0, chunk), this.pending.slice(chunk, window), this.state);
-      this.state = step.state;
+      const { state, ...step } = await this.run(this.pending.slice(0, chunk), this.pending.slice(chunk, window), this.state);
+      this.state = state;
       steps.push(step);
       this.pending = this.pending.slice(chunk);
     }
@@ -63,7 +63,7 @@ export class WindowRunner {
    */
   async runWhole(features: Float32Array[]): Promise<FrameBlock> {
     const frames = this.padToStack(features);
-    const state = this.model.initialState(this.model.metadata.warps?.length ?? 1);
+    const state = this.model.initialState(this.model.metadata.warps.length);
     if (frames.length > this.stack) {
       const split = frames.length - this.stack;
       const step = await this.run(frames.slice(0, split), frames.slice(split), state);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES } from '../../src/features/index.js';
-import { ModelLoadError, OnnxAcousticModel } from '../../src/model/index.js';
+import { ModelLoadError, OnnxAcousticModel, readModelMetadata } from '../../src/model/index.js';
 import { DEFAULT_MODEL_DIR, Model, transcribeSamples } from '../../src/recognizer/index.js';
 import { loadSample, ROOT } from '../helpers.js';
 import { compareWithReference, type ModelReference } from './reference.js';
@@ -53,6 +53,11 @@ describe('loading a model directory', () => {
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as Error).name).toBe('ModelLoadError');
     expect((error as Error).message).toMatch(/model\.json: features\.sampleRate is 8000; earshot feeds models 16000 Hz audio/);
+  });
+
+  it('reads a model.json without warps as a single unwarped view', async () => {
+    const meta = await readModelMetadata(modelCopy((m) => delete m.warps));
+    expect(meta.warps).toEqual([1]);
   });
 
   it('reports a broken language model as a ModelLoadError that names it', async () => {

@@ -12,7 +12,7 @@ export async function compareWithReference(model: AcousticModel, ref: ModelRefer
   const dim = ref.features[0].length;
   const feats = Float32Array.from(ref.features.flat());
   const split = (from: number, to: number): Float32Array => feats.subarray(from * dim, to * dim);
-  const allViews = model.initialState(model.metadata.warps?.length ?? 1);
+  const allViews = model.initialState(model.metadata.warps.length);
   const whole = await model.runWindow(split(0, ref.whole.chunkFrames), split(ref.whole.chunkFrames, ref.features.length), allViews);
   const { chunkFrames, lookaheadFrames } = ref.chunked;
   const chunked = await model.runWindow(split(0, chunkFrames), split(chunkFrames, chunkFrames + lookaheadFrames), model.initialState());
