@@ -22,7 +22,7 @@ Options:
   --silence S          seconds of silence after speech that end an utterance (default ${DEFAULT_ENDPOINT_RULES.silenceAfterSpeech})
   --silence-without-speech S
                        seconds of silence that end an utterance with nothing recognised (default ${DEFAULT_ENDPOINT_RULES.silenceWithoutSpeech})
-  --max-utterance S    seconds at which an utterance is cut (default ${DEFAULT_ENDPOINT_RULES.maxUtterance})
+  --max-utterance S    seconds at which an utterance is cut, in its longest pause (default ${DEFAULT_ENDPOINT_RULES.maxUtterance})
 ${DECODING_HELP}`;
 
 const RECORDERS: readonly Recorder[] = ['arecord', 'rec', 'sox'];

@@ -8,7 +8,10 @@ export interface EndpointRules {
   silenceWithoutSpeech: number;
   /** Seconds of trailing silence that end an utterance after some text (default 1.0). */
   silenceAfterSpeech: number;
-  /** Utterance length in seconds that forces an endpoint (default 20). */
+  /**
+   * Utterance length in seconds that forces an endpoint (default 20). The utterance is then cut in
+   * its longest pause, and what follows the pause starts the next one.
+   */
   maxUtterance: number;
 }
 
@@ -22,47 +25,74 @@ export class EndpointDetector {
   private frames = 0;
   private trailingBlanks = 0;
   private firstSpeech = -1;
+  /** The longest run of blank frames since the first speech: where a forced endpoint cuts. */
+  private longestPause = { start: 0, length: 0 };
+  private cut = -1;
 
   constructor(private readonly rules: EndpointRules, private readonly frameRate: number, private readonly blank: number) {}
 
   /**
    * Takes final frames' log-probabilities, frame by frame; true once the utterance has reached an
-   * endpoint. It stops at that frame, so utteranceFrames then says where the utterance ends and
-   * the block's later frames belong to the next one.
+   * endpoint. It stops at that frame; utteranceFrames then says where the utterance ends (in the
+   * middle of its longest pause when the maximum length forced the endpoint), and the frames after
+   * that belong to the next one.
    */
   update(logprobs: Float32Array, frames: number, vocab: number): boolean {
     for (let t = 0; t < frames; t++) {
-      if (argmax(logprobs, t * vocab, vocab) === this.blank) this.trailingBlanks++;
+      if (argmax(logprobs, t * vocab, vocab) === this.blank) this.countBlank();
       else {
         this.trailingBlanks = 0;
         if (this.firstSpeech < 0) this.firstSpeech = this.frames;
       }
       this.frames++;
-      if (this.reached()) return true;
+      if (this.reachedMaximum()) {
+        this.cutInLongestPause();
+        return true;
+      }
+      if (this.reachedSilence()) return true;
     }
     return false;
   }
 
-  /** Model frames in the utterance so far. */
+  /** Model frames in the utterance, up to its endpoint once one is reached. */
   get utteranceFrames(): number {
-    return this.frames;
+    return this.cut >= 0 ? this.cut : this.frames;
   }
 
   /** The model frames from the first to the last that were not blank, if any were. */
   speechSpan(): { start: number; end: number } | undefined {
-    return this.firstSpeech < 0 ? undefined : { start: this.firstSpeech, end: this.frames - this.trailingBlanks };
+    if (this.firstSpeech < 0) return undefined;
+    return { start: this.firstSpeech, end: this.cut >= 0 ? this.longestPause.start : this.frames - this.trailingBlanks };
   }
 
-  private reached(): boolean {
+  private countBlank(): void {
+    this.trailingBlanks++;
+    if (this.firstSpeech >= 0 && this.trailingBlanks >= this.longestPause.length) {
+      this.longestPause = { start: this.frames + 1 - this.trailingBlanks, length: this.trailingBlanks };
+    }
+  }
+
+  private reachedMaximum(): boolean {
+    return this.frames / this.frameRate >= this.rules.maxUtterance;
+  }
+
+  private reachedSilence(): boolean {
     const silence = this.trailingBlanks / this.frameRate;
-    if (this.frames / this.frameRate >= this.rules.maxUtterance) return true;
     return this.firstSpeech >= 0 ? silence >= this.rules.silenceAfterSpeech : silence >= this.rules.silenceWithoutSpeech;
+  }
+
+  /** Without a pause (or without speech), the utterance ends where it reached the maximum. */
+  private cutInLongestPause(): void {
+    const pause = this.longestPause;
+    if (this.firstSpeech >= 0 && pause.length > 0) this.cut = pause.start + Math.floor(pause.length / 2);
   }
 
   reset(): void {
     this.frames = 0;
     this.trailingBlanks = 0;
     this.firstSpeech = -1;
+    this.longestPause = { start: 0, length: 0 };
+    this.cut = -1;
   }
 }
 

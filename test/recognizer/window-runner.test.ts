@@ -116,4 +116,22 @@ describe('EndpointDetector', () => {
     expect(run(detector, speech, 49)).toBe(false);
     expect(run(detector, speech, 1)).toBe(true);
   });
+
+  it('cuts an utterance that reaches the maximum length in the middle of its longest pause', () => {
+    const detector = new EndpointDetector(rules, frameRate, 0);
+    run(detector, blank, 2);
+    run(detector, speech, 10);
+    run(detector, blank, 2);
+    run(detector, speech, 10);
+    run(detector, blank, 4);
+    run(detector, speech, 10);
+    run(detector, blank, 3);
+    expect(run(detector, speech, 9)).toBe(true);
+    // The 4 blanks at frames 24-27 are the longest pause; the blanks before the first speech are no pause.
+    expect(detector.utteranceFrames).toBe(26);
+    expect(detector.speechSpan()).toEqual({ start: 2, end: 24 });
+    detector.reset();
+    expect(run(detector, speech, 50)).toBe(true);
+    expect(detector.utteranceFrames).toBe(50);
+  });
 });
