@@ -1,12 +1,18 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { UsageError } from './errors.js';
 
 export const AUDIO_EXTENSIONS = ['.wav', '.flac', '.opus', '.ogg', '.mp3'];
 
+/** The input name that stands for standard input. */
+export const STDIN = '-';
+
 export interface AudioInput {
   path: string;
-  /** Path below the folder it was found in, or the file's own name when named directly. */
+  /** Path below the folder it was found in, or the file's own name when named directly ('stdin' for STDIN). */
   relative: string;
+  /** The audio itself, for STDIN, read before decoding starts. */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -16,6 +22,10 @@ export interface AudioInput {
 export async function collectAudioFiles(paths: string[]): Promise<AudioInput[]> {
   const files: AudioInput[] = [];
   for (const p of paths) {
+    if (p === STDIN) {
+      files.push({ path: STDIN, relative: 'stdin' });
+      continue;
+    }
     const info = await stat(p).catch(() => undefined);
     if (info?.isDirectory()) files.push(...(await walk(p, p)));
     else files.push({ path: p, relative: path.basename(p) });
@@ -35,4 +45,12 @@ async function walk(root: string, dir: string): Promise<AudioInput[]> {
     }
   }
   return files;
+}
+
+/** All of standard input, for the STDIN input; refused when it is a terminal, which would wait forever. */
+export async function readStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) throw new UsageError(`'${STDIN}' reads audio from standard input; pipe a file into it`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

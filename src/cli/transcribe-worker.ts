@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeAudioFile } from '../audio/index.js';
+import { decodeAudio, decodeAudioFile } from '../audio/index.js';
 import { Model, transcribeSamples, type Transcript } from '../recognizer/index.js';
 import type { DecodingSetup } from './decoding-options.js';
 import type { AudioInput } from './inputs.js';
@@ -10,6 +10,10 @@ const model = Model.load(modelDir, load);
 
 serveItems(
   parentPort!,
-  async (input: AudioInput): Promise<Transcript> => transcribeSamples(await model, await decodeAudioFile(input.path), stream),
+  async (input: AudioInput): Promise<Transcript> => transcribeSamples(await model, await decode(input), stream),
   async () => (await model).release(),
 );
+
+function decode(input: AudioInput): Promise<Float32Array> {
+  return input.bytes ? decodeAudio(input.bytes, 'standard input') : decodeAudioFile(input.path);
+}

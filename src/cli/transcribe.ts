@@ -6,7 +6,7 @@ import type { Transcript } from '../recognizer/index.js';
 import { DECODING_HELP, DECODING_OPTIONS, decodingSetup, positiveInt, THREADS_HELP } from './decoding-options.js';
 import { UsageError } from './errors.js';
 import { formatTranscript, OUTPUT_FORMATS, type FileTranscript, type OutputFormat } from './formats.js';
-import { collectAudioFiles, type AudioInput } from './inputs.js';
+import { collectAudioFiles, readStdin, STDIN, type AudioInput } from './inputs.js';
 import { runPool } from './pool.js';
 import { Progress } from './progress.js';
 import { writeAtomic } from './write-atomic.js';
@@ -14,6 +14,7 @@ import { writeAtomic } from './write-atomic.js';
 export const TRANSCRIBE_HELP = `earshot transcribe <files | folders>... [options]
 
 Transcribes wav, flac, Ogg (Opus or Vorbis) and mp3 files; folders are searched recursively.
+'-' reads one file from standard input, e.g. ffmpeg -i talk.mp4 -f wav - | earshot transcribe -
 Without --out, one JSON line per file goes to stdout: {"file", "text", "result", "duration"}.
 A file that fails prints an error on stderr and {"file", "error"} on stdout; the rest go on.
 Exit status: 0 when every file succeeded, 1 otherwise.
@@ -40,7 +41,8 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   const format = (values.format ?? (values.out ? 'txt' : 'jsonl')) as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format '${format}'; use ${OUTPUT_FORMATS.join(', ')}`);
   const workerData = await decodingSetup(values);
-  const inputs = await collectAudioFiles(positionals);
+  if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError(`'${STDIN}' (standard input) can be named once`);
+  const inputs = await withStdin(await collectAudioFiles(positionals));
   const outputPath = (input: AudioInput): string | undefined =>
     values.out && path.join(values.out, input.relative.replace(/\.[^./]+$/, '') + '.' + format);
   const todo = values.out ? await withoutDone(inputs, outputPath) : inputs;
@@ -79,7 +81,14 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
+async function withStdin(inputs: AudioInput[]): Promise<AudioInput[]> {
+  if (!inputs.some((i) => i.path === STDIN)) return inputs;
+  const bytes = await readStdin();
+  return inputs.map((i) => (i.path === STDIN ? { ...i, bytes } : i));
+}
+
+/** Standard input is always transcribed: its output name says nothing about what was piped in. */
 async function withoutDone(inputs: AudioInput[], outputPath: (i: AudioInput) => string | undefined): Promise<AudioInput[]> {
-  const done = await Promise.all(inputs.map((i) => stat(outputPath(i)!).then(() => true, () => false)));
+  const done = await Promise.all(inputs.map((i) => i.path !== STDIN && stat(outputPath(i)!).then(() => true, () => false)));
   return inputs.filter((_, k) => !done[k]);
 }

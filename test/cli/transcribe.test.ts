@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,21 @@ import { ACCURACY_CHECKED, expectWordErrorRateAtMost } from '../accuracy.js';
 
 const run = promisify(execFile);
 const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
+
+/** Runs the CLI with `input` piped into its standard input. */
+function runWithStdin(args: string[], input: Buffer): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('node', [CLI, ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
 const reference = (clip: string): string => normalizeText(readFileSync(path.join(SAMPLES_DIR, clip.replace('.wav', '.txt')), 'utf8'));
 
 /** A folder tree of the bundled clips, one of them under a subfolder, plus a corrupt WAV. */
@@ -91,6 +106,23 @@ describe('earshot transcribe', () => {
     const text = JSON.parse(stdout).text as string;
     expect(phrases).toContain(text);
     if (ACCURACY_CHECKED) expect(text).toBe('i suppose you wonder why she is coming up here');
+  });
+
+  it("reads a file piped into '-', such as ffmpeg's WAV of unknown length, alongside named files", async () => {
+    const file = path.join(SAMPLES_DIR, clips[0]);
+    const piped = readFileSync(file);
+    // ffmpeg writing WAV to a pipe cannot go back to fill in the sizes, and leaves them at 0xFFFFFFFF.
+    piped.writeUInt32LE(0xffffffff, 4);
+    piped.writeUInt32LE(0xffffffff, piped.indexOf('data') + 4);
+    const { code, stdout } = await runWithStdin(['transcribe', '-', file], piped);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; text: string });
+    expect(lines.map((l) => l.file).sort()).toEqual(['-', file].sort());
+    expect(lines[0].text).toBe(lines[1].text);
+
+    const junk = await runWithStdin(['transcribe', '-'], Buffer.from('not audio'));
+    expect(junk.code).toBe(1);
+    expect(JSON.parse(junk.stdout)).toEqual({ file: '-', error: 'standard input: unsupported or unrecognised audio format' });
   });
 
   it('rejects bad options with a usage error', async () => {
