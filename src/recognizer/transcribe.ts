@@ -1,3 +1,4 @@
+import { boostQuietRecording } from '../audio/index.js';
 import type { Model } from './model.js';
 import type { FinalResult, WordResult } from './results.js';
 import type { StreamOptions } from './stream.js';
@@ -13,7 +14,10 @@ export interface Transcript {
 
 const PIECE_SECONDS = 1;
 
-/** Transcribes 16 kHz samples through a stream (no partials), utterance by utterance. */
+/**
+ * Transcribes 16 kHz samples through a stream (no partials), utterance by utterance. A quiet
+ * recording is boosted first (see boostQuietRecording): unlike live audio, its peak is known.
+ */
 export async function transcribeSamples(
   model: Model,
   samples: Float32Array,
@@ -23,8 +27,9 @@ export async function transcribeSamples(
   const stream = model.createStream({ ...options, words: true, partials: false });
   const finals: FinalResult[] = [];
   const piece = PIECE_SECONDS * rate;
-  for (let start = 0; start < samples.length; start += piece) {
-    if (await stream.acceptWaveform(samples.subarray(start, start + piece))) {
+  const audio = boostQuietRecording(samples);
+  for (let start = 0; start < audio.length; start += piece) {
+    if (await stream.acceptWaveform(audio.subarray(start, start + piece))) {
       for (let r = stream.pendingFinals(); r > 0; r--) finals.push(stream.result());
     }
   }
