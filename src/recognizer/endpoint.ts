@@ -81,10 +81,10 @@ export class EndpointDetector {
     return this.firstSpeech >= 0 ? silence >= this.rules.silenceAfterSpeech : silence >= this.rules.silenceWithoutSpeech;
   }
 
-  /** Without a pause (or without speech), the utterance ends where it reached the maximum. */
+  /** Without a pause after speech, the utterance ends where it reached the maximum. */
   private cutInLongestPause(): void {
     const pause = this.longestPause;
-    if (this.firstSpeech >= 0 && pause.length > 0) this.cut = pause.start + Math.floor(pause.length / 2);
+    if (pause.length > 0) this.cut = pause.start + Math.floor(pause.length / 2);
   }
 
   reset(): void {
