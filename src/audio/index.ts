@@ -1,7 +1,7 @@
 export { decodeAudio, decodeAudioFile } from './decode.js';
 export { AudioDecodeError } from './errors.js';
 export { SAMPLE_RATE, type DecodedAudio } from './format.js';
-export { boostQuietRecording } from './level.js';
+export { boostQuietAudio } from './level.js';
 export { Microphone, MicrophoneError, type MicrophoneOptions, type Recorder } from './microphone.js';
 export { PcmStream, type PcmEncoding } from './pcm-stream.js';
 export { resample, StreamingResampler } from './resample.js';

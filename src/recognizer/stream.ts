@@ -1,7 +1,8 @@
-import { SAMPLE_RATE, StreamingResampler } from '../audio/index.js';
+import { boostQuietAudio, SAMPLE_RATE, StreamingResampler } from '../audio/index.js';
 import type { DecoderSession, Hotword } from '../decoder/index.js';
 import { CausalMeanNormalizer, MfccExtractor } from '../features/index.js';
 import { DEFAULT_ENDPOINT_RULES, EndpointDetector, type EndpointRules } from './endpoint.js';
+import { FrameAudio } from './frame-audio.js';
 import type { Model } from './model.js';
 import { ResultBuilder, type FinalResult, type PartialResult } from './results.js';
 import { WindowRunner, type FrameBlock } from './window-runner.js';
@@ -41,6 +42,9 @@ const BATCH_CHUNK_FRAMES = 64;
  */
 export class RecognizerStream {
   private readonly mfcc: MfccExtractor;
+  private readonly audio: FrameAudio;
+  /** MFCC frames computed since the stream began; the current utterance's are the last of them. */
+  private framesComputed = 0;
   private readonly normalizer: CausalMeanNormalizer;
   private readonly resampler?: StreamingResampler;
   private readonly runner: WindowRunner;
@@ -63,6 +67,7 @@ export class RecognizerStream {
   constructor(private readonly model: Model, private readonly options: StreamOptions = {}) {
     const meta = model.metadata;
     this.mfcc = new MfccExtractor(meta.features);
+    this.audio = new FrameAudio(meta.features.hop, meta.features.frameLength);
     this.normalizer = new CausalMeanNormalizer(this.mfcc.dim, meta.features.cmnWindow);
     const rate = options.sampleRate ?? SAMPLE_RATE;
     if (!(rate > 0)) throw new RangeError(`sampleRate must be positive, got ${rate}`);
@@ -81,8 +86,7 @@ export class RecognizerStream {
   acceptWaveform(samples: Float32Array | Int16Array): Promise<boolean> {
     return this.serial(async () => {
       const floats = samples instanceof Int16Array ? Float32Array.from(samples, (s) => s / 32768) : samples;
-      const resampled = this.resampler ? this.resampler.push(floats) : floats;
-      await this.consumeFeatures(this.mfcc.push(resampled));
+      await this.pushAudio(this.resampler ? this.resampler.push(floats) : floats);
       return this.finals.length > 0;
     });
   }
@@ -110,7 +114,7 @@ export class RecognizerStream {
    */
   finalResult(): Promise<FinalResult> {
     return this.serial(async () => {
-      if (this.resampler) await this.consumeFeatures(this.mfcc.push(this.resampler.flush()));
+      if (this.resampler) await this.pushAudio(this.resampler.flush());
       await this.endUtterance(this.utterance.length, true);
       this.lastFinal = this.finals.pop()!;
       return this.lastFinal;
@@ -132,6 +136,15 @@ export class RecognizerStream {
     const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Takes 16 kHz samples into the features, keeping those of the current utterance's frames. */
+  private async pushAudio(samples: Float32Array): Promise<void> {
+    this.audio.append(samples);
+    const frames = this.mfcc.push(samples);
+    this.framesComputed += frames.length;
+    await this.consumeFeatures(frames);
+    this.audio.dropBefore(this.framesComputed - this.utterance.length);
   }
 
   /**
@@ -175,7 +188,7 @@ export class RecognizerStream {
     const carried = this.utterance.slice(featureFrames);
     const { from, to } = this.speechFrames(featureFrames, endOfStream);
     this.runner.reset();
-    const hypotheses = await this.decodeWhole(this.normalizeAfresh(this.utterance.slice(from, to)));
+    const hypotheses = await this.decodeWhole(this.normalizeAfresh(this.finalPassFrames(from, to)));
     const hasSpeech = hypotheses.length > 0 && hypotheses[0].text !== '';
     if (hasSpeech || endOfStream) {
       this.finals.push(this.results.final(hypotheses, this.utteranceStart + from / this.stack, this.resultOptions()));
@@ -201,6 +214,16 @@ export class RecognizerStream {
     const start = span && this.startsAtEndpoint ? Math.max(0, span.start - pad) * this.stack : 0;
     const to = !span || endOfStream ? featureFrames : Math.min(featureFrames, (span.end + pad) * this.stack);
     return { from: this.skipDigitalSilence(this.utterance, start, to), to };
+  }
+
+  /**
+   * The utterance's frames [from, to), taken again from boosted samples when those are quiet (see
+   * boostQuietAudio): the first pass hears them as they are, the final pass as loud as training speech.
+   */
+  private finalPassFrames(from: number, to: number): Float32Array[] {
+    const samples = this.audio.framesAudio(this.framesComputed - this.utterance.length + from, to - from);
+    const boosted = boostQuietAudio(samples);
+    return boosted === samples ? this.utterance.slice(from, to) : new MfccExtractor(this.model.metadata.features).push(boosted);
   }
 
   private normalizeAfresh(mfccFrames: Float32Array[]): Float32Array[] {

@@ -1,4 +1,4 @@
-import { boostQuietRecording } from '../audio/index.js';
+import { boostQuietAudio } from '../audio/index.js';
 import type { Model } from './model.js';
 import type { FinalResult, WordResult } from './results.js';
 import type { StreamOptions } from './stream.js';
@@ -16,7 +16,9 @@ const PIECE_SECONDS = 1;
 
 /**
  * Transcribes 16 kHz samples through a stream (no partials), utterance by utterance. A quiet
- * recording is boosted first (see boostQuietRecording): unlike live audio, its peak is known.
+ * recording is boosted first (see boostQuietAudio): the stream boosts each quiet utterance for its
+ * final pass, but a whole recording's peak is known in advance, so its first pass (which finds the
+ * utterances) hears it boosted too. On a clip made 50 dB quieter, the stream alone split the speech.
  */
 export async function transcribeSamples(
   model: Model,
@@ -27,7 +29,7 @@ export async function transcribeSamples(
   const stream = model.createStream({ ...options, words: true, partials: false });
   const finals: FinalResult[] = [];
   const piece = PIECE_SECONDS * rate;
-  const audio = boostQuietRecording(samples);
+  const audio = boostQuietAudio(samples);
   for (let start = 0; start < audio.length; start += piece) {
     if (await stream.acceptWaveform(audio.subarray(start, start + piece))) {
       for (let r = stream.pendingFinals(); r > 0; r--) finals.push(stream.result());
