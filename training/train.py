@@ -223,6 +223,8 @@ def train(rank, args):
         everything = [u for utts, _ in train_sets for u in utts]
         feature_stats(model, random.Random(args.seed).sample(everything, min(3000, len(everything))), args.stack)
     torch.manual_seed(args.seed * 1000 + rank + state["step"])
+    if state["epoch"] >= args.epochs:
+        log(f"already at epoch {state['epoch']}, and --epochs {args.epochs} stops there; raise --epochs to train on", flush=True)
 
     interrupted = []
     signal.signal(signal.SIGTERM, lambda *_: interrupted.append(True))
