@@ -15,10 +15,10 @@ describe('FrameAudio', () => {
   it('keeps the samples of later frames when it forgets earlier ones', () => {
     const audio = new FrameAudio(2, 4);
     audio.append(ramp(0, 10));
-    audio.dropBefore(3);
-    audio.append(ramp(10, 2));
-    expect(Array.from(audio.framesAudio(3, 3))).toEqual([6, 7, 8, 9, 10, 11]);
-    audio.dropBefore(1);
-    expect(Array.from(audio.framesAudio(4, 1))).toEqual([8, 9, 10, 11]);
+    audio.dropBefore(3); // samples 0-9 arrived together, and 6-9 are still needed
+    audio.append(ramp(10, 4));
+    expect(Array.from(audio.framesAudio(3, 2))).toEqual([6, 7, 8, 9, 10, 11]);
+    audio.dropBefore(5); // now only samples 10-13 are
+    expect(Array.from(audio.framesAudio(5, 1))).toEqual([10, 11, 12, 13]);
   });
 });
