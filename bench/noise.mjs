@@ -5,9 +5,10 @@
 // - a room: a synthetic impulse response (a direct path and an exponentially decaying noise tail)
 //   of a small room heard from near (RT60 0.4 s, 6 dB direct to reverberant) and of a lively room
 //   heard from afar (0.8 s, 0 dB);
-// - 0.5 s of digital silence before and after each clip.
+// - 0.5 s of digital silence before and after each clip;
+// - quiet: the clip 30 dB quieter, as from a microphone set too low.
 //
-//   npm run build && node bench/noise.mjs [--limit N]
+//   npm run build && node bench/noise.mjs [--limit N] [--conditions NAME,NAME...]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import wavefile from 'wavefile';
@@ -15,6 +16,7 @@ import { decodeAudioFile, resample } from '../dist/audio/index.js';
 import { argValue, DEV_SETS, prepareSet, runEarshot, runPocketsphinx, score, table, whiteNoise } from './common.mjs';
 
 const limit = Number(argValue('--limit', 60));
+const only = argValue('--conditions', undefined)?.split(',');
 
 const conditions = {
   clean: (x) => x,
@@ -30,13 +32,15 @@ const conditions = {
     out.set(x, 8000);
     return out;
   },
+  'quiet 30 dB': (x) => x.map((s) => s * 10 ** (-30 / 20)),
 };
+if (only?.some((name) => !(name in conditions))) throw new Error(`--conditions takes: ${Object.keys(conditions).join(', ')}`);
 
 const rows = [];
 for (const spec of DEV_SETS) {
   const base = prepareSet(spec, limit);
   const clips = await Promise.all(base.utterances.map((u) => decodeAudioFile(u.wav)));
-  for (const [name, alter] of Object.entries(conditions)) {
+  for (const [name, alter] of Object.entries(conditions).filter(([name]) => !only || only.includes(name))) {
     const set = writeCondition(base, clips, name, alter);
     const row = [base.name, name];
     for (const run of [() => runPocketsphinx(set), () => runEarshot(set, ['--no-lm']), () => runEarshot(set, [])]) {
