@@ -27,7 +27,6 @@ export class EndpointDetector {
   private firstSpeech = -1;
   /** The longest run of blank frames since the first speech: where a forced endpoint cuts. */
   private longestPause = { start: 0, length: 0 };
-  private cut = -1;
 
   constructor(private readonly rules: EndpointRules, private readonly frameRate: number, private readonly blank: number) {}
 
@@ -45,24 +44,21 @@ export class EndpointDetector {
         if (this.firstSpeech < 0) this.firstSpeech = this.frames;
       }
       this.frames++;
-      if (this.reachedMaximum()) {
-        this.cutInLongestPause();
-        return true;
-      }
-      if (this.reachedSilence()) return true;
+      if (this.reachedMaximum() || this.reachedSilence()) return true;
     }
     return false;
   }
 
   /** Model frames in the utterance, up to its endpoint once one is reached. */
   get utteranceFrames(): number {
-    return this.cut >= 0 ? this.cut : this.frames;
+    const pause = this.cutPause();
+    return pause ? pause.start + Math.floor(pause.length / 2) : this.frames;
   }
 
   /** The model frames from the first to the last that were not blank, if any were. */
   speechSpan(): { start: number; end: number } | undefined {
     if (this.firstSpeech < 0) return undefined;
-    return { start: this.firstSpeech, end: this.cut >= 0 ? this.longestPause.start : this.frames - this.trailingBlanks };
+    return { start: this.firstSpeech, end: this.cutPause()?.start ?? this.frames - this.trailingBlanks };
   }
 
   private countBlank(): void {
@@ -81,10 +77,12 @@ export class EndpointDetector {
     return this.firstSpeech >= 0 ? silence >= this.rules.silenceAfterSpeech : silence >= this.rules.silenceWithoutSpeech;
   }
 
-  /** Without a pause after speech, the utterance ends where it reached the maximum. */
-  private cutInLongestPause(): void {
-    const pause = this.longestPause;
-    if (pause.length > 0) this.cut = pause.start + Math.floor(pause.length / 2);
+  /**
+   * The pause an utterance that reached the maximum is cut in; without a pause after speech, it
+   * ends where it reached the maximum.
+   */
+  private cutPause(): { start: number; length: number } | undefined {
+    return this.reachedMaximum() && this.longestPause.length > 0 ? this.longestPause : undefined;
   }
 
   reset(): void {
@@ -92,7 +90,6 @@ export class EndpointDetector {
     this.trailingBlanks = 0;
     this.firstSpeech = -1;
     this.longestPause = { start: 0, length: 0 };
-    this.cut = -1;
   }
 }
 
