@@ -4,6 +4,7 @@ import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { AudioDecodeError } from './errors.js';
+import { decodeFileWithFfmpeg, decodeWithFfmpeg } from './ffmpeg.js';
 import { SAMPLE_RATE, type DecodedAudio } from './format.js';
 import { resample } from './resample.js';
 import { decodeWav } from './wav.js';
@@ -31,20 +32,26 @@ export async function decodeAudioFile(path: string): Promise<Float32Array> {
   } catch (error) {
     throw new AudioDecodeError(path, `cannot read file: ${messageOf(error)}`);
   }
-  return decodeAudio(bytes, path);
+  const container = detectContainer(bytes);
+  return toModelRate(container ? await decodeContainer(container, bytes, path) : await decodeFileWithFfmpeg(path, path));
 }
 
 /**
- * Decodes WAV, Ogg Opus, Ogg Vorbis, FLAC or MP3 bytes, recognised by their leading bytes, to mono
- * SAMPLE_RATE samples. `file` names the source in errors.
+ * Decodes audio bytes to mono SAMPLE_RATE samples. WAV, Ogg Opus, Ogg Vorbis, FLAC and MP3,
+ * recognised by their leading bytes, are decoded here; anything else goes to ffmpeg when it is
+ * installed. `file` names the source in errors.
  */
 export async function decodeAudio(bytes: Uint8Array, file: string): Promise<Float32Array> {
-  const { samples, sampleRate } = await decodeAtNativeRate(bytes, file);
+  const container = detectContainer(bytes);
+  return toModelRate(container ? await decodeContainer(container, bytes, file) : await decodeWithFfmpeg(bytes, file));
+}
+
+function toModelRate({ samples, sampleRate }: DecodedAudio): Float32Array {
   return resample(samples, sampleRate, SAMPLE_RATE);
 }
 
-async function decodeAtNativeRate(bytes: Uint8Array, file: string): Promise<DecodedAudio> {
-  switch (detectContainer(bytes)) {
+async function decodeContainer(container: Container, bytes: Uint8Array, file: string): Promise<DecodedAudio> {
+  switch (container) {
     case 'wav':
       return decodeWav(bytes, file);
     case 'ogg-opus':
@@ -55,8 +62,6 @@ async function decodeAtNativeRate(bytes: Uint8Array, file: string): Promise<Deco
       return decodeWithWasm(new FLACDecoder(), (decoder) => decoder.decodeFile(bytes), file);
     case 'mp3':
       return decodeWithWasm(new MPEGDecoder(), (decoder) => decoder.decode(bytes), file);
-    case undefined:
-      throw new AudioDecodeError(file, 'unsupported or unrecognised audio format');
   }
 }
 

@@ -2,7 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 
-export const AUDIO_EXTENSIONS = ['.wav', '.flac', '.opus', '.ogg', '.mp3'];
+/** What a folder search picks up: the formats decoded here, then those left to ffmpeg. */
+export const AUDIO_EXTENSIONS = ['.wav', '.flac', '.opus', '.ogg', '.mp3', '.m4a', '.aac', '.mp4', '.webm', '.mkv', '.mov', '.aiff', '.aif', '.wma', '.amr'];
 
 /** The input name that stands for standard input. */
 export const STDIN = '-';

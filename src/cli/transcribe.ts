@@ -13,8 +13,9 @@ import { writeAtomic } from './write-atomic.js';
 
 export const TRANSCRIBE_HELP = `earshot transcribe <files | folders>... [options]
 
-Transcribes wav, flac, Ogg (Opus or Vorbis) and mp3 files; folders are searched recursively.
-'-' reads one file from standard input, e.g. ffmpeg -i talk.mp4 -f wav - | earshot transcribe -
+Transcribes wav, flac, Ogg (Opus or Vorbis) and mp3 files, and with ffmpeg installed m4a, aac,
+mp4, webm, mkv, mov, aiff, wma and amr; folders are searched recursively.
+'-' reads one file from standard input, e.g. curl -s https://host/talk.mp3 | earshot transcribe -
 Without --out, one JSON line per file goes to stdout: {"file", "text", "result", "duration"}.
 A file that fails prints an error on stderr and {"file", "error"} on stdout; the rest go on.
 Exit status: 0 when every file succeeded, 1 otherwise.
