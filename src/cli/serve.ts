@@ -12,6 +12,9 @@ Serves, on one port:
                             (${DEFAULT_SAMPLE_RATE} Hz unless a {"config": {"sample_rate": N}} says otherwise),
                             {"eof": 1}, {"reset": 1}; one JSON reply per audio frame
   ws://HOST:PORT/subscribe  every session's transcript as JSON events
+  POST http://HOST:PORT/transcribe
+                            a whole audio file, as the body or a form's 'file' field;
+                            the reply is its transcript as JSON
   http://HOST:PORT/         a web page that streams the browser's microphone; ?view=subscribe
                             shows every session
 Ctrl-C stops the server. See docs/server.md for the protocol.
@@ -21,7 +24,8 @@ Options:
   --port N             port (default ${SERVER_DEFAULTS.port}; 0 picks a free one)
   --token T            clients must send ?token=T or "Authorization: Bearer T" (default: the
                        EARSHOT_TOKEN environment variable; none when unset)
-  --max-sessions N     audio sessions at once; more are refused with close code 1013 (default ${SERVER_DEFAULTS.maxSessions})
+  --max-sessions N     audio sessions at once, streams and uploads; more are refused with close
+                       code 1013 or HTTP 503 (default ${SERVER_DEFAULTS.maxSessions})
   --idle-timeout S     close an audio session that sends nothing for S seconds (default ${SERVER_DEFAULTS.idleTimeoutMs / 1000})
   --mic                also transcribe this machine's microphone and publish it to subscribers
 ${MODEL_HELP}`;
@@ -70,7 +74,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
 function announce(url: string, settings: Omit<ServerOptions, 'model'>): void {
   const ws = url.replace(/^http/, 'ws');
-  process.stderr.write(`earshot serve: web page at ${url}, vosk protocol at ${ws}, transcripts at ${ws}subscribe\n`);
+  process.stderr.write(`earshot serve: web page at ${url}, vosk protocol at ${ws}, transcripts at ${ws}subscribe, file uploads at ${url}transcribe\n`);
   if (!settings.token && !isLoopback(settings.host!)) {
     process.stderr.write(`earshot serve: warning: listening on ${settings.host} without --token; anyone who can reach it can use it\n`);
   }

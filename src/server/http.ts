@@ -26,6 +26,15 @@ interface StaticFile {
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /**
+ * Sends `body` as JSON. An error status also closes the connection: the request's body may still
+ * be arriving, and closing spares reading the rest of it.
+ */
+export function sendJson(response: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  if (status >= 400) response.shouldKeepAlive = false;
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body) + '\n');
+}
+
+/**
  * Serves the files directly inside `dir`, index.html at /. They are read once, here, so a request
  * can only ever name one of them.
  */

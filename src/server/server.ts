@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Model } from '../recognizer/index.js';
-import { staticFiles } from './http.js';
+import { sendJson, staticFiles } from './http.js';
 import { SubscriberHub } from './subscribers.js';
+import { uploadHandler, UPLOAD_PATH } from './upload.js';
 import { VoskSession, type Replies } from './vosk-session.js';
 import { concatArrays } from '../audio/concat.js';
 
@@ -30,10 +31,12 @@ export interface ServerOptions {
    * none). It also lets pages from other origins connect, which are refused without one.
    */
   token?: string;
-  /** Audio sessions at once; more are closed with 1013 (default 8). */
+  /** Audio sessions at once, WebSocket streams and file uploads together; more are closed with 1013, or answered 503 (default 8). */
   maxSessions?: number;
   /** Largest message in bytes; a client sending more is closed with 1009 (default 1 MiB). */
   maxPayload?: number;
+  /** Largest file POSTed to /transcribe, in bytes; a larger one is answered 413 (default 64 MiB). */
+  maxUploadBytes?: number;
   /** An audio session that sends nothing for this long is closed with 1001 (default 60 s). */
   idleTimeoutMs?: number;
   /** Ping interval; a peer that has not answered the previous ping is dropped (default 30 s). */
@@ -57,6 +60,7 @@ export const SERVER_DEFAULTS = {
   port: 2700,
   maxSessions: 8,
   maxPayload: 1024 * 1024,
+  maxUploadBytes: 64 * 1024 * 1024,
   idleTimeoutMs: 60_000,
   heartbeatMs: 30_000,
 } as const;
@@ -86,23 +90,38 @@ type Route = 'audio' | 'subscribe';
 const ROUTES: Record<string, Route> = { '/': 'audio', '/subscribe': 'subscribe' };
 
 /**
- * Starts the server: the vosk protocol at ws://host:port/, transcript events at /subscribe and the
- * web page at http://host:port/. Resolves once it listens.
+ * Starts the server: the vosk protocol at ws://host:port/, transcript events at /subscribe, file
+ * transcription at POST http://host:port/transcribe and the web page at http://host:port/.
+ * Resolves once it listens.
  */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
   const settings = { ...SERVER_DEFAULTS, log: () => {}, ...options };
   const hub = new SubscriberHub();
-  const http = createHttpServer(await staticFiles());
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload });
   let audioSessions = 0;
+  const startSession = (): (() => void) | undefined => {
+    if (audioSessions >= settings.maxSessions) return undefined;
+    audioSessions++;
+    return () => audioSessions--;
+  };
+
+  const serveStatic = await staticFiles();
+  const serveUpload = uploadHandler({ model: settings.model, maxBytes: settings.maxUploadBytes, startSession, log: settings.log });
+  const http = createHttpServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== UPLOAD_PATH) return serveStatic(request, response);
+    const refusal = accessRefusal(request, url, settings.token);
+    if (refusal) sendJson(response, refusal, { error: STATUS_CODES[refusal] });
+    else serveUpload(request, response);
+  });
 
   const serveAudio = (socket: WebSocket): void => {
-    if (audioSessions >= settings.maxSessions) {
+    const release = startSession();
+    if (!release) {
       socket.close(CLOSE_CODES.busy, `server busy: ${settings.maxSessions} sessions in progress`);
       return;
     }
-    audioSessions++;
-    socket.once('close', () => audioSessions--);
+    socket.once('close', release);
     const session = new VoskSession(settings.model, { source: 'websocket', publish: (e) => hub.publish(e) });
     serveVoskSession(socket, session, settings);
   };
@@ -116,8 +135,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const url = new URL(request.url ?? '/', 'http://localhost');
     const route = ROUTES[url.pathname];
     if (!route) return refuseUpgrade(socket, 404);
-    if (settings.token !== undefined && !hasToken(request, url, settings.token)) return refuseUpgrade(socket, 401);
-    if (settings.token === undefined && isCrossOrigin(request)) return refuseUpgrade(socket, 403);
+    const refusal = accessRefusal(request, url, settings.token);
+    if (refusal) return refuseUpgrade(socket, refusal);
     wss.handleUpgrade(request, socket, head, (ws) => {
       // A client's protocol violation (such as a frame over maxPayload): ws closes the socket itself.
       ws.on('error', () => {});
@@ -227,6 +246,12 @@ function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => void {
     }
   }, intervalMs);
   return () => clearInterval(timer);
+}
+
+/** 401 without the token when one is set; 403 for another site's page when none is. */
+function accessRefusal(request: IncomingMessage, url: URL, token: string | undefined): 401 | 403 | undefined {
+  if (token !== undefined) return hasToken(request, url, token) ? undefined : 401;
+  return isCrossOrigin(request) ? 403 : undefined;
 }
 
 function hasToken(request: IncomingMessage, url: URL, token: string): boolean {
