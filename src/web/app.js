@@ -1,5 +1,6 @@
 // earshot's web page: the microphone view streams the browser's microphone over the vosk
-// protocol and shows its transcript; the subscribe view (?view=subscribe) shows every session's.
+// protocol and shows its transcript, or sends a picked recording to POST /transcribe; the
+// subscribe view (?view=subscribe) shows every session's.
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token');
@@ -7,11 +8,26 @@ const token = params.get('token');
 /** Ended sessions the subscribe view keeps on screen. */
 const KEPT_ENDED_SESSIONS = 20;
 
-function socketUrl(path) {
+function serverUrl(path) {
   const url = new URL(path, location.href);
-  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   url.search = token ? `?token=${encodeURIComponent(token)}` : '';
+  return url;
+}
+
+function socketUrl(path) {
+  const url = serverUrl(path);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.href;
+}
+
+/** Sends a recording to POST /transcribe; resolves to its transcript, or throws the server's error. */
+async function transcribeFile(file) {
+  const form = new FormData();
+  form.append('file', file);
+  const response = await fetch(serverUrl('/transcribe'), { method: 'POST', body: form });
+  const reply = await response.json();
+  if (!response.ok) throw new Error(`${file.name}: ${reply.error}`);
+  return reply;
 }
 
 function finalText(result) {
@@ -109,6 +125,20 @@ function showMicrophoneView() {
     session = undefined;
     button.textContent = 'Start';
   };
+  const picker = document.getElementById('file');
+  picker.addEventListener('change', async () => {
+    const [file] = picker.files;
+    picker.value = '';
+    if (!file) return;
+    setStatus(`Transcribing ${file.name}…`);
+    try {
+      const transcript = await transcribeFile(file);
+      view.addFinal(transcript.text);
+      setStatus(`${file.name}: ${transcript.duration.toFixed(1)} s of audio transcribed.`);
+    } catch (error) {
+      setStatus(error.message);
+    }
+  });
   button.addEventListener('click', async () => {
     if (session) {
       session.stop();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/recognizer/index.js';
 import { createServer, type RunningServer } from '../../src/server/index.js';
 import { clip, frames, loadDefaultModel, VoskClient, wordErrorRate } from './helpers.js';
+import { SAMPLES_DIR } from '../helpers.js';
 import { expectWordErrorRateAtMost, wordErrorRateBound } from '../accuracy.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -80,6 +81,20 @@ describe('web page', () => {
     await page.click('#toggle');
     await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Stopped.', null, { timeout: 20_000 });
     expect(await page.textContent('#toggle')).toBe('Start');
+    await page.close();
+  });
+
+  it('transcribes a file picked on the page through POST /transcribe, and reports one it cannot decode', async () => {
+    const page = await openPage();
+    await page.setInputFiles('#file', path.join(SAMPLES_DIR, `${CLIP}.wav`));
+    await page.waitForFunction(() => /s of audio transcribed/.test(document.getElementById('status')!.textContent!), null, { timeout: 20_000 });
+    expect(await page.textContent('#status')).toBe(`${CLIP}.wav: ${(pcm.length / 16000).toFixed(1)} s of audio transcribed.`);
+    expectWordErrorRateAtMost(wordErrorRate((await texts(page, '#finals li')).join(' '), reference), 0.35);
+
+    await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not audio') });
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('notes.txt: '), null, { timeout: 20_000 });
+    expect(await page.textContent('#status')).toMatch(/^notes\.txt: unsupported or unrecognised audio format/);
+    await page.screenshot({ path: '/tmp/earshot-web-file.png' });
     await page.close();
   });
 
