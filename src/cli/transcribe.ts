@@ -23,7 +23,8 @@ Exit status: 0 when every file succeeded, 1 otherwise.
 Options:
   --out DIR            write one output per file into DIR, mirroring the input folders;
                        files already there are skipped, so a rerun resumes
-  --format FMT         txt | json | jsonl | srt | vtt (default: txt with --out, jsonl without)
+  --format FMT         txt | json | jsonl | srt | vtt (default: txt with --out, jsonl without);
+                       with --out, several separated by commas, e.g. srt,vtt,txt
 ${DECODING_HELP}
 ${THREADS_HELP}`;
 
@@ -39,14 +40,13 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length === 0) throw new UsageError(TRANSCRIBE_HELP);
-  const format = (values.format ?? (values.out ? 'txt' : 'jsonl')) as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format '${format}'; use ${OUTPUT_FORMATS.join(', ')}`);
+  const formats = outputFormats(values.format ?? (values.out ? 'txt' : 'jsonl'), values.out !== undefined);
   const workerData = await decodingSetup(values);
   if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError(`'${STDIN}' (standard input) can be named once`);
   const inputs = await withStdin(await collectAudioFiles(positionals));
-  const outputPath = (input: AudioInput): string | undefined =>
-    values.out && path.join(values.out, input.relative.replace(/\.[^./]+$/, '') + '.' + format);
-  const todo = values.out ? await withoutDone(inputs, outputPath) : inputs;
+  const outputPaths = (input: AudioInput): string[] =>
+    values.out ? formats.map((format) => path.join(values.out!, input.relative.replace(/\.[^./]+$/, '') + '.' + format)) : [];
+  const todo = values.out ? await withoutDone(inputs, outputPaths) : inputs;
   const progress = new Progress(todo.length, 'transcribe');
   let failures = 0;
   const fail = (input: AudioInput, error: string): void => {
@@ -64,15 +64,14 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
     onResult: (input, outcome) => {
       if (!outcome.ok) return fail(input, outcome.error);
       const transcript: FileTranscript = { file: input.path, ...outcome.value };
-      const out = outputPath(input);
-      if (!out) {
-        process.stdout.write(formatTranscript(transcript, format));
+      if (!values.out) {
+        process.stdout.write(formatTranscript(transcript, formats[0]!));
         progress.tick(transcript.duration);
         return;
       }
-      writes.push(writeAtomic(out, formatTranscript(transcript, format)).then(
+      writes.push(writeOutputs(transcript, formats, outputPaths(input)).then(
         () => progress.tick(transcript.duration),
-        (e: Error) => fail(input, `${input.path}: cannot write ${out}: ${e.message}`),
+        (e: Error) => fail(input, `${input.path}: ${e.message}`),
       ));
     },
   });
@@ -82,14 +81,33 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
+/** The formats --format names: one, or with --out several separated by commas. */
+function outputFormats(names: string, toFiles: boolean): OutputFormat[] {
+  const formats = [...new Set(names.split(',').map((n) => n.trim()))];
+  const unknown = formats.find((f) => !OUTPUT_FORMATS.includes(f as OutputFormat));
+  if (unknown !== undefined) throw new UsageError(`unknown --format '${unknown}'; use ${OUTPUT_FORMATS.join(', ')}`);
+  if (formats.length > 1 && !toFiles) throw new UsageError('several --format values need --out: standard output takes one');
+  return formats as OutputFormat[];
+}
+
+/** Writes each format to its path; rejects with the first failure, naming its file. */
+async function writeOutputs(transcript: FileTranscript, formats: OutputFormat[], paths: string[]): Promise<void> {
+  for (const [k, out] of paths.entries()) {
+    await writeAtomic(out, formatTranscript(transcript, formats[k]!)).catch((e: Error) => {
+      throw new Error(`cannot write ${out}: ${e.message}`);
+    });
+  }
+}
+
 async function withStdin(inputs: AudioInput[]): Promise<AudioInput[]> {
   if (!inputs.some((i) => i.path === STDIN)) return inputs;
   const bytes = await readStdin();
   return inputs.map((i) => (i.path === STDIN ? { ...i, bytes } : i));
 }
 
-/** Standard input is always transcribed: its output name says nothing about what was piped in. */
-async function withoutDone(inputs: AudioInput[], outputPath: (i: AudioInput) => string | undefined): Promise<AudioInput[]> {
-  const done = await Promise.all(inputs.map((i) => i.path !== STDIN && stat(outputPath(i)!).then(() => true, () => false)));
+/** Inputs with every output already written are done. Standard input is always transcribed: its output name says nothing about what was piped in. */
+async function withoutDone(inputs: AudioInput[], outputPaths: (i: AudioInput) => string[]): Promise<AudioInput[]> {
+  const exists = (file: string): Promise<boolean> => stat(file).then(() => true, () => false);
+  const done = await Promise.all(inputs.map(async (i) => i.path !== STDIN && (await Promise.all(outputPaths(i).map(exists))).every(Boolean)));
   return inputs.filter((_, k) => !done[k]);
 }

@@ -138,9 +138,28 @@ describe('earshot transcribe', () => {
     expect(m4a.text).toBe((JSON.parse(fromWav.stdout) as { text: string }).text);
   });
 
+  it('writes several formats at once with --out, and a rerun skips only files that have them all', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-formats-'));
+    const file = path.join(SAMPLES_DIR, clips[0]);
+    const out = path.join(dir, 'out');
+    await run('node', [CLI, 'transcribe', file, '--out', out, '--format', 'srt,vtt']);
+    expect(readdirSync(out).sort()).toEqual([clips[0].replace('.wav', '.srt'), clips[0].replace('.wav', '.vtt')]);
+    const again = await run('node', [CLI, 'transcribe', file, '--out', out, '--format', 'vtt,srt']);
+    expect(again.stderr).toMatch(/1 files already done, skipped/);
+    const more = await run('node', [CLI, 'transcribe', file, '--out', out, '--format', 'srt,txt']);
+    expect(more.stderr).not.toMatch(/already done/);
+    expect(readdirSync(out)).toHaveLength(3);
+  });
+
   it('rejects bad options with a usage error', async () => {
-    const result = await run('node', [CLI, 'transcribe', SAMPLES_DIR, '--format', 'docx']).catch((e) => e);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/unknown --format/);
+    for (const [args, message] of [
+      [['--format', 'docx'], /unknown --format 'docx'/],
+      [['--format', 'srt,docx', '--out', 'x'], /unknown --format 'docx'/],
+      [['--format', 'srt,vtt'], /several --format values need --out/],
+    ] as const) {
+      const result = await run('node', [CLI, 'transcribe', SAMPLES_DIR, ...args]).catch((e) => e);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
   });
 });
