@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Model } from '../recognizer/index.js';
-import { sendJson, staticFiles } from './http.js';
+import { sendJson, staticFiles, type RequestHandler } from './http.js';
 import { SubscriberHub } from './subscribers.js';
 import { uploadHandler, UPLOAD_PATH } from './upload.js';
 import { VoskSession, type Replies } from './vosk-session.js';
@@ -98,22 +98,9 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const settings = { ...SERVER_DEFAULTS, log: () => {}, ...options };
   const hub = new SubscriberHub();
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload });
-  let audioSessions = 0;
-  const startSession = (): (() => void) | undefined => {
-    if (audioSessions >= settings.maxSessions) return undefined;
-    audioSessions++;
-    return () => audioSessions--;
-  };
-
-  const serveStatic = await staticFiles();
+  const startSession = sessionPlaces(settings.maxSessions);
   const serveUpload = uploadHandler({ model: settings.model, maxBytes: settings.maxUploadBytes, startSession, log: settings.log });
-  const http = createHttpServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== UPLOAD_PATH) return serveStatic(request, response);
-    const refusal = accessRefusal(request, url, settings.token);
-    if (refusal) sendJson(response, refusal, { error: STATUS_CODES[refusal] });
-    else serveUpload(request, response);
-  });
+  const http = createHttpServer(routeHttp(await staticFiles(), serveUpload, settings.token));
 
   const serveAudio = (socket: WebSocket): void => {
     const release = startSession();
@@ -160,6 +147,30 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       wss.close();
       await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
     },
+  };
+}
+
+/**
+ * The audio-session places that WebSocket streams and uploads share: the function takes one and
+ * returns its release, or undefined when all `max` are taken.
+ */
+function sessionPlaces(max: number): () => (() => void) | undefined {
+  let taken = 0;
+  return () => {
+    if (taken >= max) return undefined;
+    taken++;
+    return () => void taken--;
+  };
+}
+
+/** Plain HTTP requests: uploads, under the same access rules as the WebSocket endpoints, and the web page's files. */
+function routeHttp(serveStatic: RequestHandler, serveUpload: RequestHandler, token: string | undefined): RequestHandler {
+  return (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== UPLOAD_PATH) return serveStatic(request, response);
+    const refusal = accessRefusal(request, url, token);
+    if (refusal) sendJson(response, refusal, { error: STATUS_CODES[refusal] });
+    else serveUpload(request, response);
   };
 }
 
