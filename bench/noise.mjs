@@ -6,7 +6,8 @@
 //   of a small room heard from near (RT60 0.4 s, 6 dB direct to reverberant) and of a lively room
 //   heard from afar (0.8 s, 0 dB);
 // - 0.5 s of digital silence before and after each clip;
-// - quiet: the clip 30 dB quieter, as from a microphone set too low.
+// - quiet: the clip 30 dB quieter, as from a microphone set too low;
+// - clipped: the clip 20 dB louder, clipped at full scale, as from a microphone set too high.
 //
 //   npm run build && node bench/noise.mjs [--limit N] [--conditions NAME,NAME...]
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ const conditions = {
     return out;
   },
   'quiet 30 dB': (x) => x.map((s) => s * 10 ** (-30 / 20)),
+  'clipped 20 dB': (x) => x.map((s) => Math.max(-1, Math.min(1, s * 10))),
 };
 if (only?.some((name) => !(name in conditions))) throw new Error(`--conditions takes: ${Object.keys(conditions).join(', ')}`);
 
