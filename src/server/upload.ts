@@ -8,7 +8,7 @@ import { formDataBoundary, formDataField, MultipartError } from './multipart.js'
 export const UPLOAD_PATH = '/transcribe';
 
 /** The form field that holds the file in a multipart upload, as whisper.cpp's server names it. */
-export const UPLOAD_FIELD = 'file';
+const UPLOAD_FIELD = 'file';
 
 export interface UploadOptions {
   model: Model;
