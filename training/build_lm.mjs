@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds the decoder's word n-gram LM (interpolated modified Kneser-Ney, gzip'd ARPA) from
-// ../shared/text/*.txt and the train-split transcripts of ../shared/corpora/*/manifest.tsv, or,
-// with --text, from your own text files (one sentence per line), for a domain LM used with --lm.
-// The dev sets (an4 test, speechocean762 dev) are never read.
+// ../shared/text/*.txt, the train-split transcripts of ../shared/corpora/*/manifest.tsv and the
+// example sentences of WordNet 3.0 (Debian's wordnet-base: everyday English beyond the assistant
+// queries and one book), or, with --text, from your own text files (one sentence per line), for a
+// domain LM used with --lm. The dev sets (an4 test, speechocean762 dev) are never read.
 // Run after `npm run build`:
 //   node training/build_lm.mjs --out models/en-bilstm/lm.arpa.gz [--order 3] [--prune 0]
 //   node training/build_lm.mjs --text commands.txt [--text more.txt] --out my-lm.arpa.gz
@@ -35,7 +36,7 @@ if (!values.out) {
   process.exit(2);
 }
 
-const raw = values.text ? await linesOf(values.text) : [...(await sharedTextLines()), ...(await trainTranscripts())];
+const raw = values.text ? await linesOf(values.text) : [...(await sharedTextLines()), ...(await trainTranscripts()), ...(await wordnetExamples())];
 const sentences = raw.map(normalizeText).filter((s) => s !== '');
 console.log(`${sentences.length} sentences, ${sentences.reduce((n, s) => n + s.split(' ').length, 0)} words`);
 
@@ -48,6 +49,27 @@ async function sharedTextLines() {
   const dir = path.join(shared, 'text');
   const files = (await readdir(dir)).filter((f) => f.endsWith('.txt')).sort();
   return linesOf(files.map((f) => path.join(dir, f)));
+}
+
+/**
+ * The quoted usage examples in WordNet's glosses ("she writes books for children") of three words
+ * or more. On 40 clips each of cathy and ljspeech, decoded with LMs that hold none of their
+ * sentences, adding them took WER from 42.5 to 36.9 and from 55.9 to 52.2.
+ */
+async function wordnetExamples() {
+  const dir = '/usr/share/wordnet';
+  const files = ['data.adj', 'data.adv', 'data.noun', 'data.verb'].map((f) => path.join(dir, f));
+  const texts = await Promise.all(files.map((f) => readFile(f, 'latin1'))).catch(() => {
+    throw new Error(`${dir}: WordNet is missing; apt-get install wordnet-base (.ci/install-system does)`);
+  });
+  const examples = new Set();
+  for (const line of texts.flatMap((t) => t.split('\n'))) {
+    const gloss = line.startsWith('  ') ? '' : line.split('|')[1] ?? '';
+    for (const [, quoted] of gloss.matchAll(/"([^"]+)"/g)) {
+      if (quoted.trim().split(/\s+/).length >= 3) examples.add(quoted.trim());
+    }
+  }
+  return [...examples].sort();
 }
 
 async function linesOf(files) {
