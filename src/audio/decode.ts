@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import { MPEGDecoder } from 'mpg123-decoder';
@@ -24,16 +24,35 @@ interface WasmDecoder {
   free(): void;
 }
 
-/** Reads and decodes an audio file to mono SAMPLE_RATE samples. */
+/** Enough of a file's start for detectContainer: an Ogg page header of 255 segments, then the first packet's 8-byte codec name. */
+const HEAD_BYTES = 27 + 255 + 8;
+
+/**
+ * Reads and decodes an audio file to mono SAMPLE_RATE samples. Only its start is read to tell the
+ * format, so a file left to ffmpeg (a long video, say) is read by ffmpeg alone.
+ */
 export async function decodeAudioFile(path: string): Promise<Float32Array> {
-  let bytes: Uint8Array;
+  const container = detectContainer(await readOrFail(path, readHead));
+  if (!container) return toModelRate(await decodeFileWithFfmpeg(path, path));
+  return toModelRate(await decodeContainer(container, await readOrFail(path, readFile), path));
+}
+
+async function readOrFail(path: string, read: (path: string) => Promise<Uint8Array>): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    return await read(path);
   } catch (error) {
     throw new AudioDecodeError(path, `cannot read file: ${messageOf(error)}`);
   }
-  const container = detectContainer(bytes);
-  return toModelRate(container ? await decodeContainer(container, bytes, path) : await decodeFileWithFfmpeg(path, path));
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const file = await open(path);
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
 }
 
 /**
