@@ -15,7 +15,7 @@ export async function decodeFileWithFfmpeg(path: string, file: string): Promise<
   const { status, stdout, stderr, missing } = await runFfmpeg(path);
   if (missing) throw new AudioDecodeError(file, `${UNSUPPORTED} (WAV, FLAC, Ogg Opus, Ogg Vorbis and MP3 are built in; install ffmpeg for others)`);
   if (status !== 0) throw new AudioDecodeError(file, `${UNSUPPORTED} (ffmpeg: ${ffmpegReason(stderr, path) || `exit status ${status}`})`);
-  const samples = new Float32Array(new Uint8Array(stdout).buffer, 0, stdout.length >> 2); // a copy: stdout's memory may not be 4-byte aligned
+  const samples = asFloats(stdout);
   if (samples.length === 0) throw new AudioDecodeError(file, 'no audio samples decoded');
   return { samples, sampleRate: SAMPLE_RATE };
 }
@@ -34,7 +34,7 @@ export async function decodeWithFfmpeg(bytes: Uint8Array, file: string): Promise
 
 interface FfmpegRun {
   status: number | null;
-  stdout: Buffer;
+  stdout: Buffer[];
   stderr: string;
   missing: boolean;
 }
@@ -54,9 +54,22 @@ function runFfmpeg(path: string): Promise<FfmpegRun> {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error: NodeJS.ErrnoException) => resolve({ status: null, stdout: Buffer.alloc(0), stderr: error.message, missing: error.code === 'ENOENT' }));
-    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(stdout), stderr, missing: false }));
+    child.on('error', (error: NodeJS.ErrnoException) => resolve({ status: null, stdout: [], stderr: error.message, missing: error.code === 'ENOENT' }));
+    child.on('close', (status) => resolve({ status, stdout, stderr, missing: false }));
   });
+}
+
+/** ffmpeg's f32le output chunks, joined straight into a Float32Array's own (aligned) memory. */
+function asFloats(chunks: Buffer[]): Float32Array {
+  const total = chunks.reduce((n, chunk) => n + chunk.length, 0);
+  const bytes = new Uint8Array(total - (total % 4));
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset >= bytes.length) break;
+    bytes.set(chunk.subarray(0, bytes.length - offset), offset);
+    offset += chunk.length;
+  }
+  return new Float32Array(bytes.buffer);
 }
 
 /** ffmpeg's last error line, without the input name it starts with (a temporary file's, for bytes). */
