@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,9 @@ export const SAMPLES_DIR = path.join(ROOT, 'audio-samples');
 export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 /** A WAV cut off inside its format chunk, for the batch commands' corrupt-file cases. */
 export const CORRUPT_WAV = Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00');
+
+/** Whether a command-line tool is installed (it runs with `--version`). */
+export const hasTool = (tool: string): boolean => !spawnSync(tool, ['--version']).error;
 
 /** A bundled clip's 16 kHz samples. */
 export function loadSample(name: string): Float32Array {

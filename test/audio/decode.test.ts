@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeAudio, decodeAudioFile } from '../../src/audio/decode.js';
 import { AudioDecodeError } from '../../src/audio/errors.js';
 import { SAMPLE_RATE } from '../../src/audio/format.js';
+import { hasTool } from '../helpers.js';
 import { decibels, pcm16Wav, rmsAmplitude, tone, toneAmplitude } from './helpers.js';
 
 const AN4 = '/work/shared/corpora/an4';
 
-const hasTool = (tool: string): boolean => !spawnSync(tool, ['--version']).error;
 const hasFlac = hasTool('flac');
 const hasLame = hasTool('lame');
 const hasSox = hasTool('sox');

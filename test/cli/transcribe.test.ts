@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { countErrors } from '../../src/text/error-rate.js';
 import { normalizeText } from '../../src/text/normalize.js';
-import { CLI, CORRUPT_WAV, SAMPLES_DIR } from '../helpers.js';
+import { CLI, CORRUPT_WAV, hasTool, SAMPLES_DIR } from '../helpers.js';
 import { ACCURACY_CHECKED, expectWordErrorRateAtMost } from '../accuracy.js';
 
 const run = promisify(execFile);
-const hasFfmpeg = !spawnSync('ffmpeg', ['-version']).error;
+const hasFfmpeg = hasTool('ffmpeg');
 const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
 
 /** Runs the CLI with `input` piped into its standard input. */
