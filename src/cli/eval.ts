@@ -7,12 +7,13 @@ import { addCounts, countErrors, errorRates, NO_ERRORS, type ErrorCounts } from 
 import { normalizeText } from '../text/normalize.js';
 import { DECODING_HELP, DECODING_OPTIONS, decodingSetup, positiveInt, THREADS_HELP } from './decoding-options.js';
 import { UsageError } from './errors.js';
-import { collectAudioFiles } from './inputs.js';
+import { collectAudioFiles, readFileList, STDIN } from './inputs.js';
 import { readManifest } from './manifest.js';
 import { runPool } from './pool.js';
 import { Progress } from './progress.js';
 
 export const EVAL_HELP = `earshot eval <manifest.tsv | folder>... [options]
+       earshot eval --files-from LIST [options]
 
 Word and character error rates against references. Each argument is one set: a manifest in the
 format of ../shared/corpora/*/manifest.tsv, or a folder of audio with a .txt reference beside each
@@ -20,6 +21,8 @@ file. Hypotheses and references are normalised first (case, punctuation, digits 
 Prints per-set and overall figures and the worst utterances.
 
 Options:
+  --files-from LIST    one more set: the audio files (or folders) named in LIST, one per line
+                       ('-': standard input), each with a .txt reference beside it
   --split NAMES        only manifest rows of these splits, comma-separated (e.g. test,dev)
   --limit N            at most N utterances per set
   --worst N            worst utterances to list (default 10)
@@ -42,14 +45,17 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...DECODING_OPTIONS, threads: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, worst: { type: 'string' }, json: { type: 'boolean' } },
+    options: { ...DECODING_OPTIONS, 'files-from': { type: 'string' }, threads: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, worst: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (positionals.length === 0) throw new UsageError(EVAL_HELP);
+  const list = values['files-from'];
+  if (positionals.length === 0 && list === undefined) throw new UsageError(EVAL_HELP);
   const limit = positiveInt(values.limit, Number.MAX_SAFE_INTEGER, '--limit');
   const worst = positiveInt(values.worst, 10, '--worst');
   const threads = positiveInt(values.threads, os.availableParallelism(), '--threads');
   const workerData = await decodingSetup(values);
-  const items = (await Promise.all(positionals.map((p) => readSet(p, values.split)))).flatMap((set) => set.slice(0, limit));
+  const sets = positionals.map((p) => readSet(p, values.split));
+  if (list !== undefined) sets.push(readFileList(list).then((names) => referencedSet(list === STDIN ? 'standard input' : list, names)));
+  const items = (await Promise.all(sets)).flatMap((set) => set.slice(0, limit));
   const scored: Scored[] = [];
   const failed: string[] = [];
   const progress = new Progress(items.length, 'eval');
@@ -87,14 +93,19 @@ async function readSet(input: string, split: string | undefined): Promise<EvalIt
     const corpus = path.basename(path.dirname(path.resolve(input)));
     return rows.map((row) => ({ set: splits ? `${corpus} ${row.split}` : input, path: row.audio, reference: normalizeText(row.text) }));
   }
+  return referencedSet(input, [input]);
+}
+
+/** The set of audio files under `inputs` (files or folders) that have a .txt reference beside them. */
+async function referencedSet(set: string, inputs: string[]): Promise<EvalItem[]> {
   const items: EvalItem[] = [];
-  for (const file of await collectAudioFiles([input])) {
+  for (const file of await collectAudioFiles(inputs)) {
     const txt = file.path.replace(/\.[^./]+$/, '.txt');
     if (await access(txt).then(() => true, () => false)) {
-      items.push({ set: input, path: file.path, reference: normalizeText(await readFile(txt, 'utf8')) });
+      items.push({ set, path: file.path, reference: normalizeText(await readFile(txt, 'utf8')) });
     }
   }
-  if (items.length === 0) throw new UsageError(`${input}: no audio files with a .txt reference beside them`);
+  if (items.length === 0) throw new UsageError(`${set}: no audio files with a .txt reference beside them`);
   return items;
 }
 

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -48,9 +48,29 @@ async function walk(root: string, dir: string): Promise<AudioInput[]> {
   return files;
 }
 
+/**
+ * The names in a --files-from list, one per line (a trailing CR is dropped, empty lines skipped), from
+ * a file or, for STDIN, standard input. Names are taken as they are: no quoting, no globs.
+ */
+export async function readFileList(list: string): Promise<string[]> {
+  const text = list === STDIN ? (await readStdin('the file list')).toString() : await readFile(list, 'utf8').catch((e: Error) => {
+    throw new UsageError(`--files-from ${list}: ${e.message}`);
+  });
+  return text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.length > 0);
+}
+
+/** The inputs named as arguments and in the --files-from list, if any; STDIN cannot be both the list and an input. */
+export async function namedInputs(positionals: string[], list: string | undefined): Promise<string[]> {
+  if (list === undefined) return positionals;
+  const listed = await readFileList(list);
+  const names = [...positionals, ...listed];
+  if (list === STDIN && names.includes(STDIN)) throw new UsageError(`'${STDIN}' cannot be both the --files-from list and an audio input`);
+  return names;
+}
+
 /** All of standard input, for the STDIN input; refused when it is a terminal, which would wait forever. */
-export async function readStdin(): Promise<Uint8Array> {
-  if (process.stdin.isTTY) throw new UsageError(`'${STDIN}' reads audio from standard input; pipe a file into it`);
+export async function readStdin(what = 'audio'): Promise<Buffer> {
+  if (process.stdin.isTTY) throw new UsageError(`'${STDIN}' reads ${what} from standard input; pipe it in`);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);

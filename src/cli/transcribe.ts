@@ -6,12 +6,13 @@ import type { Transcript } from '../recognizer/index.js';
 import { DECODING_HELP, DECODING_OPTIONS, decodingSetup, positiveInt, THREADS_HELP } from './decoding-options.js';
 import { UsageError } from './errors.js';
 import { formatTranscript, OUTPUT_FORMATS, type FileTranscript, type OutputFormat } from './formats.js';
-import { collectAudioFiles, readStdin, STDIN, type AudioInput } from './inputs.js';
+import { collectAudioFiles, namedInputs, readStdin, STDIN, type AudioInput } from './inputs.js';
 import { runPool } from './pool.js';
 import { Progress } from './progress.js';
 import { writeAtomic } from './write-atomic.js';
 
 export const TRANSCRIBE_HELP = `earshot transcribe <files | folders>... [options]
+       earshot transcribe --files-from LIST [options]
 
 Transcribes wav, flac, Ogg (Opus or Vorbis) and mp3 files, and with ffmpeg installed m4a, aac,
 mp4, webm, mkv, mov, aiff, wma and amr; folders are searched recursively.
@@ -21,6 +22,8 @@ A file that fails prints an error on stderr and {"file", "error"} on stdout; the
 Exit status: 0 when every file succeeded, 1 otherwise.
 
 Options:
+  --files-from LIST    also transcribe the files and folders named in LIST, one per line
+                       ('-': standard input), for more than a command line holds
   --out DIR            write one output per file into DIR, mirroring the input folders;
                        files already there are skipped, so a rerun resumes
   --format FMT         txt | json | jsonl | srt | vtt (default: txt with --out, jsonl without);
@@ -33,17 +36,19 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      'files-from': { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
       ...DECODING_OPTIONS,
       threads: { type: 'string' },
     },
   });
-  if (positionals.length === 0) throw new UsageError(TRANSCRIBE_HELP);
+  if (positionals.length === 0 && values['files-from'] === undefined) throw new UsageError(TRANSCRIBE_HELP);
   const formats = outputFormats(values.format ?? (values.out ? 'txt' : 'jsonl'), values.out !== undefined);
   const workerData = await decodingSetup(values);
-  if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError(`'${STDIN}' (standard input) can be named once`);
-  const inputs = await withStdin(await collectAudioFiles(positionals));
+  const names = await namedInputs(positionals, values['files-from']);
+  if (names.filter((p) => p === STDIN).length > 1) throw new UsageError(`'${STDIN}' (standard input) can be named once`);
+  const inputs = await withStdin(await collectAudioFiles(names));
   const outputPaths = (input: AudioInput): string[] =>
     values.out ? formats.map((format) => path.join(values.out!, input.relative.replace(/\.[^./]+$/, '') + '.' + format)) : [];
   const todo = values.out ? await withoutDone(inputs, outputPaths) : inputs;

@@ -3,6 +3,14 @@ import ort from 'onnxruntime-node';
 import type { AcousticModel, ForwardState, WindowOutput } from './acoustic-model.js';
 import { ModelLoadError, readModelMetadata, type ModelMetadata } from './metadata.js';
 
+// onnxruntime 1.29+ on Linux starts Microsoft's 1DS telemetry when its environment is created (at the
+// first session), and that runs libstdc++ std::regex over /proc/self/cmdline, which recurses once per
+// character: a command line of about 15 KB overflows a worker thread's 4 MB stack (SIGSEGV), about
+// 30 KB the main thread's 8 MB. An offline recognizer has no use for telemetry uploads either. The
+// variable must be in the process environment, which only the main thread's process.env writes to,
+// so this module being imported there (as the CLI and server do) covers their worker threads too.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export type ExecutionProvider = 'cpu' | 'cuda';
 
 export interface ModelOptions {
