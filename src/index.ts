@@ -18,6 +18,7 @@ export {
   type FinalResult,
   type LoadOptions,
   type PartialResult,
+  type Segment,
   type StreamOptions,
   type Transcript,
   type WordResult,
@@ -40,6 +41,7 @@ export {
   BEAM_SEARCH_DEFAULTS,
   BeamSearchDecoder,
   DEFAULT_HOTWORD_BOOST,
+  DEFAULT_MIN_INTENT_CONFIDENCE,
   GreedyDecoder,
   UNKNOWN_PHRASE,
   type BeamSearchOptions,
@@ -48,9 +50,11 @@ export {
   type DecoderSession,
   type Hotword,
   type Hypothesis,
+  type Intent,
   type SessionOptions,
 } from './decoder/index.js';
 export { ArpaFormatError, loadArpa, NgramLanguageModel } from './lm/index.js';
 export { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ExecutionProvider, type ModelMetadata, type ModelOptions } from './model/index.js';
+export { CompiledContext, compileContext, ContextError, type CompileOptions, type SlotValueType } from './intent/index.js';
 export { normalizeText } from './text/normalize.js';
 export { CLOSE_CODES, createServer, SERVER_DEFAULTS, type AudioSource, type RunningServer, type ServerOptions, type TranscriptEvent } from './server/index.js';

@@ -1,8 +1,11 @@
+import type { CompiledContext } from '../intent/index.js';
 import type { NgramLanguageModel } from '../lm/index.js';
 import { concatArrays } from '../audio/concat.js';
 import { BestPath } from './best-path.js';
 import { alignTokens } from './ctc-align.js';
-import { grammarOf, UNKNOWN_PHRASE, type Grammar } from './grammar.js';
+import { ContextGrammar } from './context-grammar.js';
+import { ContextRanking, DEFAULT_MIN_INTENT_CONFIDENCE } from './context-ranking.js';
+import { grammarOf, type Grammar } from './grammar.js';
 import { DEFAULT_HOTWORD_BOOST, hotwordBonus, hotwordTrie, type HotwordNode } from './hotwords.js';
 import { Lexicon } from './lexicon.js';
 import { logAddExp } from './log-math.js';
@@ -71,6 +74,8 @@ export class BeamSearchDecoder implements CtcDecoder {
   private readonly vocabulary: CtcVocabulary;
   private readonly lm: NgramLanguageModel | undefined;
   private readonly lexicon: Lexicon | undefined;
+  /** Each context's grammar over this vocabulary, shared by the sessions that use it. */
+  private readonly contexts = new WeakMap<CompiledContext, ContextGrammar>();
 
   constructor(options: BeamSearchOptions) {
     this.vocabulary = new CtcVocabulary(options);
@@ -85,8 +90,9 @@ export class BeamSearchDecoder implements CtcDecoder {
   }
 
   createSession(options: SessionOptions = {}): DecoderSession {
-    const grammar = options.grammar?.length ? grammarOf(options.grammar, this.vocabulary) : undefined;
-    const scorer = grammar ? new WordScorer(undefined, undefined, this.settings) : new WordScorer(this.lm, this.lexicon, this.settings);
+    const grammar = options.grammar?.length && !options.context ? grammarOf(options.grammar, this.vocabulary) : undefined;
+    const context = options.context && this.contextGrammar(options.context);
+    const scorer = grammar || context ? new WordScorer(undefined, undefined, this.settings) : new WordScorer(this.lm, this.lexicon, this.settings);
     const hotwords = options.hotwords ?? [];
     const trie = hotwordTrie(hotwords, this.vocabulary);
     const search = new PrefixSearch({
@@ -94,11 +100,18 @@ export class BeamSearchDecoder implements CtcDecoder {
       vocabulary: this.vocabulary,
       scorer,
       hotwords: trie,
-      grammar: grammar?.root ?? null,
+      grammar: grammar?.root ?? context?.root() ?? null,
       maxGain: Math.max(this.settings.beta, 0) + Math.max(0, ...hotwords.map((h) => h.boost ?? DEFAULT_HOTWORD_BOOST)),
     });
     const phrases = grammar && new PhraseRanking(grammar, trie, this.vocabulary, this.settings.unkThreshold);
-    return new BeamSearchSession(search, scorer, this.vocabulary, phrases);
+    const intents = options.context && new ContextRanking(options.context, options.minIntentConfidence ?? DEFAULT_MIN_INTENT_CONFIDENCE);
+    return new BeamSearchSession(search, scorer, this.vocabulary, phrases ?? intents);
+  }
+
+  private contextGrammar(context: CompiledContext): ContextGrammar {
+    let grammar = this.contexts.get(context);
+    if (!grammar) this.contexts.set(context, (grammar = new ContextGrammar(context.graph, this.vocabulary)));
+    return grammar;
   }
 }
 
@@ -122,7 +135,8 @@ class BeamSearchSession implements DecoderSession {
     private readonly search: PrefixSearch,
     private readonly scorer: WordScorer,
     private readonly vocabulary: CtcVocabulary,
-    private readonly phrases: PhraseRanking | undefined,
+    /** A flat grammar's phrases, or a context's intents. */
+    private readonly constraint: PhraseRanking | ContextRanking | undefined,
   ) {
     this.beam = search.initialBeam();
     this.path = new BestPath(vocabulary);
@@ -134,7 +148,7 @@ class BeamSearchSession implements DecoderSession {
     this.beam = this.advance(this.beam, logprobs, frames, this.frames);
     this.path.push(logprobs, frames);
     this.frames += frames;
-    if (this.phrases) this.pushed.push(logprobs.slice(0, frames * this.vocabulary.size));
+    if (this.constraint instanceof PhraseRanking) this.pushed.push(logprobs.slice(0, frames * this.vocabulary.size));
   }
 
   peek(provisional?: Float32Array, provisionalFrames = 0): Hypothesis {
@@ -153,7 +167,7 @@ class BeamSearchSession implements DecoderSession {
    */
   finish(maxAlternatives = 1): Hypothesis[] {
     this.guard.finish();
-    if (this.phrases) return this.phrases.rank(concatArrays(Float32Array, this.pushed), this.frames, this.path, maxAlternatives);
+    if (this.constraint instanceof PhraseRanking) return this.constraint.rank(concatArrays(Float32Array, this.pushed), this.frames, this.path, maxAlternatives);
     return this.ranked(this.beam, this.path, maxAlternatives);
   }
 
@@ -163,10 +177,10 @@ class BeamSearchSession implements DecoderSession {
   }
 
   private ranked(beam: readonly BeamEntry[], path: BestPath, count: number): Hypothesis[] {
-    const endings = this.distinct(beam.filter((e) => !this.phrases || e.node.grammar?.complete).map((e) => this.ending(e)));
+    const endings = this.distinct(beam.filter((e) => !this.constraint || e.node.grammar?.complete).map((e) => this.ending(e)));
     const hypotheses = endings.slice(0, count).map((e) => hypothesisOf(this.search.charactersOf(e.entry), this.vocabulary, e.score));
-    if (this.phrases) return this.phrases.result(hypotheses, endings[0]?.acoustic, path, count);
-    return hypotheses.length > 0 ? hypotheses : [nothing(path)];
+    if (this.constraint) return this.constraint.result(hypotheses, endings[0]?.acoustic, path, count);
+    return hypotheses.length > 0 ? hypotheses : [path.nothingSaid()];
   }
 
   /** Scores the last word, if the prefix does not end with a space, and the end of the sentence. */
@@ -234,28 +248,14 @@ class PhraseRanking {
    * fits): "" when nothing was said, and "[unk]" first when allowed and no phrase comes near the best path.
    */
   result(hypotheses: Hypothesis[], bestAcoustic: number | undefined, path: BestPath, count: number): Hypothesis[] {
-    if (path.characters.length === 0) return [nothing(path)];
+    if (path.characters.length === 0) return [path.nothingSaid()];
     if (this.grammar.allowsUnknown && (bestAcoustic === undefined || this.outOfGrammar(bestAcoustic, path))) {
-      return [unknown(path), ...hypotheses].slice(0, count);
+      return [path.unknown(), ...hypotheses].slice(0, count);
     }
-    return hypotheses.length > 0 ? hypotheses : [nothing(path)];
+    return hypotheses.length > 0 ? hypotheses : [path.nothingSaid()];
   }
 
   private outOfGrammar(acoustic: number, path: BestPath): boolean {
-    const chars = path.characters;
-    const speechFrames = chars[chars.length - 1]!.end - chars[0]!.start;
-    return (path.logProb - acoustic) / speechFrames > this.unkThreshold;
+    return (path.logProb - acoustic) / path.speechFrames() > this.unkThreshold;
   }
-}
-
-function nothing(path: BestPath): Hypothesis {
-  return { text: '', words: [], score: path.logProb };
-}
-
-/** "[unk]" over the best path's speech, with its characters' mean peak as confidence. */
-function unknown(path: BestPath): Hypothesis {
-  const chars = path.characters;
-  const conf = chars.reduce((sum, c) => sum + c.peak, 0) / chars.length;
-  const word = { word: UNKNOWN_PHRASE, start: chars[0]!.start, end: chars[chars.length - 1]!.end, conf };
-  return { text: UNKNOWN_PHRASE, words: [word], score: path.logProb };
 }

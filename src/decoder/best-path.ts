@@ -1,3 +1,4 @@
+import { UNKNOWN_PHRASE } from './grammar.js';
 import type { Hypothesis } from './types.js';
 import type { CtcVocabulary } from './vocabulary.js';
 import { hypothesisOf, type EmittedChar } from './words.js';
@@ -40,6 +41,25 @@ export class BestPath {
 
   hypothesis(): Hypothesis {
     return hypothesisOf(this.chars, this.vocabulary, this.logProb);
+  }
+
+  /** Model frames from the first emission to the end of the last; 0 when nothing was emitted. */
+  speechFrames(): number {
+    const chars = this.chars;
+    return chars.length === 0 ? 0 : chars[chars.length - 1]!.end - chars[0]!.start;
+  }
+
+  /** Nothing said: "" with the best path's score. */
+  nothingSaid(): Hypothesis {
+    return { text: '', words: [], score: this.logProb };
+  }
+
+  /** "[unk]" over the best path's speech, with its characters' mean peak as confidence. */
+  unknown(): Hypothesis {
+    const chars = this.chars;
+    const conf = chars.reduce((sum, c) => sum + c.peak, 0) / chars.length;
+    const word = { word: UNKNOWN_PHRASE, start: chars[0]!.start, end: chars[chars.length - 1]!.end, conf };
+    return { text: UNKNOWN_PHRASE, words: [word], score: this.logProb };
   }
 
   private emit(token: number, logProb: number): void {

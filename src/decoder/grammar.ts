@@ -2,15 +2,26 @@ import type { CtcVocabulary } from './vocabulary.js';
 
 export const UNKNOWN_PHRASE = '[unk]';
 
-/** A position in the grammar's phrases, character by character. */
+/** A position in what a grammar accepts, character by character. */
 export interface GrammarNode {
-  readonly next: Map<number, GrammarNode>;
+  /** The position after one more symbol, or undefined when nothing accepted continues with it. */
+  child(token: number): GrammarNode | undefined;
   /** A whole phrase ends here (with or without a trailing space). */
-  complete: boolean;
+  readonly complete: boolean;
+}
+
+/** A node of a phrase trie. */
+class TrieNode implements GrammarNode {
+  readonly next = new Map<number, TrieNode>();
+  complete = false;
+
+  child(token: number): TrieNode | undefined {
+    return this.next.get(token);
+  }
 }
 
 export interface Grammar {
-  root: GrammarNode;
+  root: TrieNode;
   /** Each distinct phrase's characters, without "[unk]". */
   phrases: number[][];
   /** The phrase list has "[unk]": out-of-grammar speech gives "[unk]" instead of the nearest phrase. */
@@ -19,7 +30,7 @@ export interface Grammar {
 
 /** The phrases, normalised to the vocabulary, as a character trie. */
 export function grammarOf(phrases: readonly string[], vocabulary: CtcVocabulary): Grammar {
-  const root = newNode();
+  const root = new TrieNode();
   const distinct = new Map<string, number[]>();
   let allowsUnknown = false;
   for (const phrase of phrases) {
@@ -39,12 +50,8 @@ export function grammarOf(phrases: readonly string[], vocabulary: CtcVocabulary)
   return { root, phrases: [...distinct.values()], allowsUnknown };
 }
 
-function newNode(): GrammarNode {
-  return { next: new Map(), complete: false };
-}
-
-function childOf(node: GrammarNode, token: number): GrammarNode {
+function childOf(node: TrieNode, token: number): TrieNode {
   let child = node.next.get(token);
-  if (!child) node.next.set(token, (child = newNode()));
+  if (!child) node.next.set(token, (child = new TrieNode()));
   return child;
 }

@@ -7,19 +7,21 @@ import { CtcVocabulary, type VocabularyOptions } from './vocabulary.js';
 /**
  * Best-path decoding: the most probable symbol per frame, repeats collapsed, blanks dropped, words
  * split at spaces. Its score is the best path's natural-log probability, and it gives one hypothesis.
- * Hot words and grammars need a search, so a session with either is a BeamSearchDecoder session
+ * Hot words, grammars and contexts need a search, so a session with any is a BeamSearchDecoder session
  * with `search`'s settings and no language model.
  */
 export class GreedyDecoder implements CtcDecoder {
   private readonly vocabulary: CtcVocabulary;
+  private search: BeamSearchDecoder | undefined;
 
   constructor(private readonly options: VocabularyOptions & { search?: Omit<BeamSearchOptions, keyof VocabularyOptions | 'lm'> }) {
     this.vocabulary = new CtcVocabulary(options);
   }
 
   createSession(options: SessionOptions = {}): DecoderSession {
-    if (options.hotwords?.length || options.grammar?.length) {
-      return new BeamSearchDecoder({ ...this.options.search, vocabulary: this.options.vocabulary, blank: this.options.blank }).createSession(options);
+    if (options.hotwords?.length || options.grammar?.length || options.context) {
+      this.search ??= new BeamSearchDecoder({ ...this.options.search, vocabulary: this.options.vocabulary, blank: this.options.blank });
+      return this.search.createSession(options);
     }
     return new GreedySession(this.vocabulary);
   }

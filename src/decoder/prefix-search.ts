@@ -168,7 +168,7 @@ export class PrefixSearch {
           addFresh(next[i]!, entry.blank + logProb, entry);
           continue;
         }
-        if (this.settings.grammar && !entry.node.grammar?.next.has(token)) continue;
+        if (this.settings.grammar && !entry.node.grammar?.child(token)) continue;
         // Repeating the last symbol only makes a new character after a blank.
         const contribution = (token === last ? entry.blank : either) + logProb;
         const key = childKey(entry.node.key, token);
@@ -232,7 +232,7 @@ export class PrefixSearch {
     const { vocabulary, scorer, hotwords } = this.settings;
     const parent = source.node;
     const key = childKey(parent.key, token);
-    const grammar = parent.grammar?.next.get(token) ?? null;
+    const grammar = parent.grammar?.child(token) ?? null;
     if (token === vocabulary.space) {
       const word = this.completeWord(parent);
       const hotword = nextHotword(parent.hotword, token, hotwords, false);

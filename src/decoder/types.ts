@@ -1,3 +1,5 @@
+import type { CompiledContext, SlotValueType } from '../intent/index.js';
+
 export interface DecodedWord {
   word: string;
   /** First model frame of the word's first character emission. */
@@ -17,6 +19,19 @@ export interface Hypothesis {
   words: DecodedWord[];
   /** Natural-log score the hypotheses are ranked by (see each decoder for what it sums). */
   score: number;
+  /** With a context, on the best hypothesis of a finished session: what was asked, or null when not understood. */
+  intent?: Intent | null;
+}
+
+/** What a command asked for, as a context's intent and slots. */
+export interface Intent {
+  name: string;
+  slots: Record<string, SlotValueType>;
+  /**
+   * exp(-g), g being how far the intent's ln P_ctc falls short of the best path's, in nats per
+   * frame of speech; in (0, 1].
+   */
+  confidence: number;
 }
 
 export interface Hotword {
@@ -30,6 +45,10 @@ export interface SessionOptions {
   hotwords?: Hotword[];
   /** Restricts the output to one of these phrases, like vosk's phrase list; "[unk]" allows an out-of-grammar result. */
   grammar?: string[];
+  /** Restricts the output to the sentences of a compiled context and reports their intents. */
+  context?: CompiledContext;
+  /** With a context: below this intent confidence, the result is "[unk]" and intent null (default DEFAULT_MIN_INTENT_CONFIDENCE). */
+  minIntentConfidence?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { DecodedWord, Hypothesis } from '../decoder/index.js';
+import type { DecodedWord, Hypothesis, Intent } from '../decoder/index.js';
 
 /** A recognised word, as vosk reports it: times in seconds from the start of the stream. */
 export interface WordResult {
@@ -24,6 +24,8 @@ export interface FinalResult {
   text?: string;
   result?: WordResult[];
   alternatives?: Alternative[];
+  /** With a context: what was asked, or null when not understood. */
+  intent?: Intent | null;
 }
 
 export interface ResultOptions {
@@ -47,6 +49,10 @@ export class ResultBuilder {
   }
 
   final(hypotheses: Hypothesis[], offsetFrames: number, options: ResultOptions): FinalResult {
+    return withIntent(this.finalOf(hypotheses, offsetFrames, options), hypotheses[0]?.intent);
+  }
+
+  private finalOf(hypotheses: Hypothesis[], offsetFrames: number, options: ResultOptions): FinalResult {
     if (options.maxAlternatives > 0) {
       return { alternatives: hypotheses.slice(0, options.maxAlternatives).map((h) => this.alternative(h, offsetFrames, options.words)) };
     }
@@ -59,6 +65,12 @@ export class ResultBuilder {
     if (words) alt.result = this.words(h.words, offsetFrames);
     return alt;
   }
+}
+
+/** The final with the intent, when the decoder gave one (a context session), its confidence rounded to 3 digits. */
+function withIntent(final: FinalResult, intent: Intent | null | undefined): FinalResult {
+  if (intent === undefined) return final;
+  return { ...final, intent: intent && { ...intent, confidence: round(intent.confidence, 3) } };
 }
 
 function round(value: number, digits: number): number {

@@ -1,5 +1,6 @@
 import { boostQuietAudio, SAMPLE_RATE, StreamingResampler } from '../audio/index.js';
 import type { DecoderSession, Hotword } from '../decoder/index.js';
+import type { CompiledContext } from '../intent/index.js';
 import { CausalMeanNormalizer, MfccExtractor } from '../features/index.js';
 import { DEFAULT_ENDPOINT_RULES, EndpointDetector, type EndpointRules } from './endpoint.js';
 import { FrameAudio } from './frame-audio.js';
@@ -20,6 +21,10 @@ export interface StreamOptions {
   hotwords?: Hotword[];
   /** Restricts results to these phrases, like vosk's grammar; "[unk]" allows an out-of-grammar result. */
   grammar?: string[];
+  /** Restricts results to a context's sentences (see compileContext); finals carry `intent`. Takes the place of `grammar`. */
+  context?: CompiledContext;
+  /** With a context: the intent confidence below which a final is "[unk]" with intent null (default DEFAULT_MIN_INTENT_CONFIDENCE). */
+  minIntentConfidence?: number;
   /** Endpointing rules (defaults: DEFAULT_ENDPOINT_RULES). */
   endpoint?: Partial<EndpointRules>;
   /** Decode partials as audio arrives (default true). Batch transcription turns them off and only gets finals. */
@@ -249,7 +254,8 @@ export class RecognizerStream {
   }
 
   private newSession(): DecoderSession {
-    return this.model.decoder.createSession({ hotwords: this.options.hotwords, grammar: this.options.grammar });
+    const { hotwords, grammar, context, minIntentConfidence } = this.options;
+    return this.model.decoder.createSession({ hotwords, grammar, context, minIntentConfidence });
   }
 
   private resultOptions(): { words: boolean; maxAlternatives: number } {

@@ -1,4 +1,5 @@
 import { boostQuietAudio } from '../audio/index.js';
+import type { Intent } from '../decoder/index.js';
 import type { Model } from './model.js';
 import type { FinalResult, WordResult } from './results.js';
 import type { StreamOptions } from './stream.js';
@@ -7,9 +8,19 @@ import type { StreamOptions } from './stream.js';
 export interface Transcript {
   text: string;
   result: WordResult[];
-  segments: { text: string; start: number; end: number }[];
+  segments: Segment[];
   /** Seconds of audio. */
   duration: number;
+  /** With a context: the first understood segment's intent, or null when none was understood. */
+  intent?: Intent | null;
+}
+
+/** One utterance: its text and span, and with a context its intent. */
+export interface Segment {
+  text: string;
+  start: number;
+  end: number;
+  intent?: Intent | null;
 }
 
 const PIECE_SECONDS = 1;
@@ -36,13 +47,15 @@ export async function transcribeSamples(
     }
   }
   finals.push(await stream.finalResult());
-  return assemble(finals.filter((f) => f.text), samples.length / rate);
+  const transcript = assemble(finals.filter((f) => f.text), samples.length / rate);
+  return options.context ? { ...transcript, intent: transcript.segments.find((s) => s.intent)?.intent ?? null } : transcript;
 }
 
 function assemble(finals: FinalResult[], duration: number): Transcript {
-  const segments = finals.map((f) => {
+  const segments = finals.map((f): Segment => {
     const words = f.result ?? [];
-    return { text: f.text ?? '', start: words[0]?.start ?? 0, end: words[words.length - 1]?.end ?? 0 };
+    const segment = { text: f.text ?? '', start: words[0]?.start ?? 0, end: words[words.length - 1]?.end ?? 0 };
+    return f.intent === undefined ? segment : { ...segment, intent: f.intent };
   });
   return {
     text: segments.map((s) => s.text).join(' '),
