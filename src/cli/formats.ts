@@ -1,12 +1,14 @@
-import type { WordResult } from '../recognizer/index.js';
+import type { Intent } from '../decoder/index.js';
+import type { Segment, WordResult } from '../recognizer/index.js';
 
-/** A transcribed file: vosk-style words plus the utterance segments they came in. */
+/** A transcribed file: vosk-style words plus the utterance segments they came in, and with a context the intent. */
 export interface FileTranscript {
   file: string;
   text: string;
   result: WordResult[];
-  segments: { text: string; start: number; end: number }[];
+  segments: Segment[];
   duration: number;
+  intent?: Intent | null;
 }
 
 export type OutputFormat = 'txt' | 'json' | 'jsonl' | 'srt' | 'vtt';
@@ -22,7 +24,7 @@ export function formatTranscript(t: FileTranscript, format: OutputFormat): strin
     case 'json':
       return JSON.stringify(t, null, 2) + '\n';
     case 'jsonl':
-      return JSON.stringify({ file: t.file, text: t.text, result: t.result, duration: t.duration }) + '\n';
+      return JSON.stringify({ file: t.file, text: t.text, result: t.result, duration: t.duration, intent: t.intent }) + '\n';
     case 'srt':
       return cues(t).map((c, i) => `${i + 1}\n${timestamp(c.start, ',')} --> ${timestamp(c.end, ',')}\n${c.text}\n`).join('\n');
     case 'vtt':

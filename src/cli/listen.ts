@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Microphone, MicrophoneError, type Recorder } from '../audio/index.js';
 import { DEFAULT_ENDPOINT_RULES, Model, type EndpointRules, type FinalResult, type RecognizerStream } from '../recognizer/index.js';
-import { DECODING_HELP, DECODING_OPTIONS, decodingSetup } from './decoding-options.js';
+import { contextOptions, DECODING_HELP, DECODING_OPTIONS, decodingSetup } from './decoding-options.js';
 import { UsageError } from './errors.js';
 import { concatArrays } from '../audio/concat.js';
 
@@ -18,7 +18,8 @@ Options:
                        (default: the system's default input)
   --recorder R         arecord | rec | sox (default: arecord on Linux when installed, else rec)
   --json               one vosk-shaped JSON object per line: {"partial"} whenever the partial
-                       changes, {"text", "result"} for each final
+                       changes, {"text", "result"} for each final ({"text", "result", "intent"}
+                       with --context); without it, --context prints each final's intent below it
   --silence S          seconds of silence after speech that end an utterance (default ${DEFAULT_ENDPOINT_RULES.silenceAfterSpeech})
   --silence-without-speech S
                        seconds of silence that end an utterance with nothing recognised (default ${DEFAULT_ENDPOINT_RULES.silenceWithoutSpeech})
@@ -50,7 +51,7 @@ export async function listenCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const model = await Model.load(decoding.modelDir, decoding.load);
-  const stream = model.createStream({ sampleRate: microphone.sampleRate, words: true, endpoint, ...decoding.stream });
+  const stream = model.createStream({ sampleRate: microphone.sampleRate, words: true, endpoint, ...decoding.stream, ...contextOptions(decoding.context) });
   const output = values.json ? new JsonLines() : process.stdout.isTTY ? new TerminalLine() : new FinalLines();
   if (process.stderr.isTTY) process.stderr.write(`Listening through ${microphone.recorder}; Ctrl-C to stop.\n`);
   try {
@@ -136,7 +137,7 @@ class FinalLines implements LiveOutput {
   partial(): void {}
 
   final(result: FinalResult): void {
-    if (result.text) process.stdout.write(result.text + '\n');
+    if (result.text) process.stdout.write(result.text + '\n' + intentLine(result));
   }
 
   end(): void {}
@@ -158,12 +159,20 @@ class TerminalLine implements LiveOutput {
 
   final(result: FinalResult): void {
     this.shown = '';
-    process.stdout.write(result.text ? `\r\x1b[K${result.text}\n` : '\r\x1b[K');
+    process.stdout.write(result.text ? `\r\x1b[K${result.text}\n${intentLine(result)}` : '\r\x1b[K');
   }
 
   end(): void {
     if (this.shown) process.stdout.write('\r\x1b[K');
   }
+}
+
+/** With a context, the final's intent on a line of its own: `  -> name {slots} (confidence)`, or `  -> not understood`. */
+export function intentLine(result: FinalResult): string {
+  if (result.intent === undefined) return '';
+  if (result.intent === null) return '  -> not understood\n';
+  const { name, slots, confidence } = result.intent;
+  return `  -> ${name} ${JSON.stringify(slots)} (${confidence})\n`;
 }
 
 /** The end of `text` that fits in `width` columns, marked with an ellipsis when cut. */

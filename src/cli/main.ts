@@ -2,9 +2,11 @@
 import { UsageError } from './errors.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
 import { FEATURES_HELP, featuresCommand } from './features.js';
+import { JOBS_HELP, jobsCommand } from './jobs.js';
 import { LISTEN_HELP, listenCommand } from './listen.js';
 import { SERVE_HELP, serveCommand } from './serve.js';
 import { TRANSCRIBE_HELP, transcribeCommand } from './transcribe.js';
+import { WORKER_HELP, workerCommand } from './worker.js';
 
 const HELP = `earshot: offline speech recognition
 
@@ -14,6 +16,8 @@ Commands:
   transcribe   transcribe audio files and folders (txt, json, jsonl, srt, vtt)
   listen       live transcription from the microphone
   serve        WebSocket server speaking the vosk protocol, with a web page
+  worker       transcribe files queued on Redis by 'transcribe --redis' (docs/scale-out.md)
+  jobs         list queued batches, or collect one's results
   eval         word and character error rates against references
   features     compute model input features for training
 
@@ -25,6 +29,8 @@ const COMMANDS: Record<string, Command> = {
   transcribe: { run: transcribeCommand, help: TRANSCRIBE_HELP },
   listen: { run: listenCommand, help: LISTEN_HELP },
   serve: { run: serveCommand, help: SERVE_HELP },
+  worker: { run: workerCommand, help: WORKER_HELP },
+  jobs: { run: jobsCommand, help: JOBS_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   features: { run: featuresCommand, help: FEATURES_HELP },
 };

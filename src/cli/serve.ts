@@ -1,8 +1,9 @@
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Microphone, MicrophoneError } from '../audio/index.js';
 import { Model } from '../recognizer/index.js';
-import { createServer, DEFAULT_SAMPLE_RATE, SERVER_DEFAULTS, type ServerOptions } from '../server/index.js';
-import { decodingSetup, MODEL_HELP, MODEL_OPTIONS, positiveInt } from './decoding-options.js';
+import { createServer, DEFAULT_SAMPLE_RATE, RedisRelay, SERVER_DEFAULTS, type ServerOptions } from '../server/index.js';
+import { contextOptions, decodingSetup, MODEL_HELP, MODEL_OPTIONS, positiveInt } from './decoding-options.js';
 import { UsageError } from './errors.js';
 
 export const SERVE_HELP = `earshot serve [options]
@@ -28,6 +29,10 @@ Options:
                        code 1013 or HTTP 503 (default ${SERVER_DEFAULTS.maxSessions})
   --idle-timeout S     close an audio session that sends nothing for S seconds (default ${SERVER_DEFAULTS.idleTimeoutMs / 1000})
   --mic                also transcribe this machine's microphone and publish it to subscribers
+  --context FILE       sessions decode commands of this Rhino or hassil context file unless a
+                       client's config sends its own; results carry "intent" (docs/intents.md)
+  --redis URL          one of several servers: publish this one's transcript events on Redis, and
+                       carry every server's on /subscribe, tagged with its instance (docs/scale-out.md)
 ${MODEL_HELP}`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -40,6 +45,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'max-sessions': { type: 'string' },
       'idle-timeout': { type: 'string' },
       mic: { type: 'boolean' },
+      context: { type: 'string' },
+      redis: { type: 'string' },
       ...MODEL_OPTIONS,
     },
   });
@@ -47,10 +54,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const token = values.token ?? process.env.EARSHOT_TOKEN;
   const settings: Omit<ServerOptions, 'model'> = {
     host: values.host,
-    port: port(values.port),
+    port: values.port === undefined ? SERVER_DEFAULTS.port : portNumber(values.port),
     token: token || undefined,
     maxSessions: positiveInt(values['max-sessions'], SERVER_DEFAULTS.maxSessions, '--max-sessions'),
     idleTimeoutMs: 1000 * positiveInt(values['idle-timeout'], SERVER_DEFAULTS.idleTimeoutMs / 1000, '--idle-timeout'),
+    context: contextOptions(decoding.context).context,
     log: (message) => process.stderr.write(`earshot serve: ${message}\n`),
   };
   try {
@@ -60,6 +68,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stderr.write(`earshot serve: ${error.message}\n`);
     return 1;
   }
+  if (values.redis) settings.relay = new RedisRelay(values.redis, `${os.hostname()}:${process.pid}`, settings.log!);
   const model = await Model.load(decoding.modelDir, decoding.load);
   const server = await createServer({ model, ...settings });
   announce(server.url, settings);
@@ -84,8 +93,7 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-function port(value: string | undefined): number {
-  if (value === undefined) return SERVER_DEFAULTS.port;
+export function portNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${value}'`);
   return n;

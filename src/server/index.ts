@@ -9,5 +9,7 @@ export {
   type RunningServer,
   type ServerOptions,
 } from './server.js';
+export { RedisRelay } from './redis-relay.js';
+export { localRelay, type EventRelay } from './relay.js';
 export { SubscriberHub, type SessionSource, type SessionStart, type TranscriptEvent } from './subscribers.js';
 export { VoskSession, type Replies, type ServerReply, type VoskSessionOptions } from './vosk-session.js';

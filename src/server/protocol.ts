@@ -1,3 +1,4 @@
+import { compileContext, ContextError, type CompiledContext } from '../intent/index.js';
 import type { FinalResult, WordResult } from '../recognizer/index.js';
 
 /**
@@ -8,6 +9,9 @@ export const DEFAULT_SAMPLE_RATE = 16000;
 
 /** The rates a client may announce: telephone audio up to studio rates. */
 const SAMPLE_RATE_RANGE = [8000, 192000] as const;
+
+/** The largest context (YAML text, in UTF-16 code units) a client may send. */
+export const MAX_CONTEXT_LENGTH = 256 * 1024;
 
 /** The most alternatives a client may ask for. */
 const MAX_ALTERNATIVES = 20;
@@ -22,6 +26,8 @@ export interface SessionConfig {
   maxAlternatives: number;
   /** Restricts results to these phrases; "[unk]" allows out-of-grammar speech (default none). */
   phraseList?: string[];
+  /** Restricts results to a context's commands and adds their intents (default: the server's, if any). */
+  context?: CompiledContext;
 }
 
 export const DEFAULT_CONFIG: SessionConfig = { sampleRate: DEFAULT_SAMPLE_RATE, words: true, maxAlternatives: 0 };
@@ -70,6 +76,9 @@ function parseConfig(value: unknown): Partial<SessionConfig> {
       case 'phrase_list':
         config.phraseList = phraseList(field);
         break;
+      case 'context':
+        config.context = contextOf(field);
+        break;
       case 'model':
         throw new ProtocolError('"model" cannot be chosen by a client; the server loads its own (config ignored)');
       default:
@@ -107,6 +116,19 @@ function phraseList(value: unknown): string[] | undefined {
     throw new ProtocolError('"phrase_list" must be an array of strings (config ignored)');
   }
   return value.length > 0 ? value : undefined;
+}
+
+/** A Rhino or hassil context as YAML text; "" or null lifts the server's default. */
+function contextOf(value: unknown): CompiledContext | undefined {
+  if (value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ProtocolError('"context" must be the text of a Rhino or hassil YAML context (config ignored)');
+  if (value.length > MAX_CONTEXT_LENGTH) throw new ProtocolError(`"context" is longer than ${MAX_CONTEXT_LENGTH} characters (config ignored)`);
+  try {
+    return compileContext(value, { file: 'context' });
+  } catch (error) {
+    if (error instanceof ContextError) throw new ProtocolError(`bad "context": ${error.message} (config ignored)`);
+    throw error;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -3,8 +3,11 @@ import { createServer as createHttpServer, STATUS_CODES, type IncomingMessage } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { CompiledContext } from '../intent/index.js';
+import { HEALTH_PATH, METRICS_PATH, RecognitionMetrics, sendHealth, sendMetrics } from '../metrics/index.js';
 import type { Model } from '../recognizer/index.js';
 import { sendJson, staticFiles, type RequestHandler } from './http.js';
+import { localRelay, type EventRelay } from './relay.js';
 import { SubscriberHub } from './subscribers.js';
 import { uploadHandler, UPLOAD_PATH } from './upload.js';
 import { VoskSession, type Replies } from './vosk-session.js';
@@ -43,8 +46,14 @@ export interface ServerOptions {
   heartbeatMs?: number;
   /** Transcribed from start to close as one more session, published to subscribers (default none). */
   microphone?: AudioSource;
+  /** Sessions decode this context's commands unless a client's config sends its own (default none). */
+  context?: CompiledContext;
   /** Told of failures no client hears of: the microphone's and the recognizer's (default: ignored). */
   log?: (message: string) => void;
+  /** Carries transcript events to subscribers: this server's only (default), or several servers' (RedisRelay). */
+  relay?: EventRelay;
+  /** Counters served at GET /metrics (default: a fresh set). */
+  metrics?: RecognitionMetrics;
 }
 
 export interface RunningServer {
@@ -95,12 +104,20 @@ const ROUTES: Record<string, Route> = { '/': 'audio', '/subscribe': 'subscribe' 
  * Resolves once it listens.
  */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
-  const settings = { ...SERVER_DEFAULTS, log: () => {}, ...options };
+  const settings = { ...SERVER_DEFAULTS, log: () => {}, relay: localRelay(), metrics: new RecognitionMetrics(), ...options };
+  const { relay, metrics } = settings;
+  const log = settings.log;
+  // Every message the server logs is a failure.
+  settings.log = (message) => {
+    metrics.errors.inc();
+    log(message);
+  };
   const hub = new SubscriberHub();
+  await relay.start((event) => hub.publish(event));
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload });
   const startSession = sessionPlaces(settings.maxSessions);
-  const serveUpload = uploadHandler({ model: settings.model, maxBytes: settings.maxUploadBytes, startSession, log: settings.log });
-  const http = createHttpServer(routeHttp(await staticFiles(), serveUpload, settings.token));
+  const serveUpload = uploadHandler({ model: settings.model, maxBytes: settings.maxUploadBytes, startSession, log: settings.log, metrics });
+  const http = createHttpServer(routeHttp(await staticFiles(), serveUpload, settings));
 
   const serveAudio = (socket: WebSocket): void => {
     const release = startSession();
@@ -109,7 +126,10 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       return;
     }
     socket.once('close', release);
-    const session = new VoskSession(settings.model, { source: 'websocket', publish: (e) => hub.publish(e) });
+    metrics.sessions.inc();
+    metrics.activeSessions.inc();
+    socket.once('close', () => metrics.activeSessions.dec());
+    const session = new VoskSession(settings.model, { source: 'websocket', config: { context: settings.context }, publish: (e) => relay.publish(e) });
     serveVoskSession(socket, session, settings);
   };
   const serveSubscriber = (socket: WebSocket): void => {
@@ -135,7 +155,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   await listen(http, settings.host, settings.port);
   const { port } = http.address() as AddressInfo;
   const stopHeartbeat = startHeartbeat(wss, settings.heartbeatMs);
-  const stopMicrophone = options.microphone ? transcribeSource(options.microphone, settings, hub) : () => {};
+  const stopMicrophone = options.microphone ? transcribeSource(options.microphone, settings) : () => {};
 
   return {
     url: `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}/`,
@@ -146,6 +166,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       await Promise.all([...wss.clients].map(closeGracefully));
       wss.close();
       await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
+      await relay.close();
     },
   };
 }
@@ -163,19 +184,35 @@ function sessionPlaces(max: number): () => (() => void) | undefined {
   };
 }
 
-/** Plain HTTP requests: uploads, under the same access rules as the WebSocket endpoints, and the web page's files. */
-function routeHttp(serveStatic: RequestHandler, serveUpload: RequestHandler, token: string | undefined): RequestHandler {
+/**
+ * Plain HTTP requests: uploads and metrics, under the same access rules as the WebSocket
+ * endpoints; the health check and the web page's files, open to all.
+ */
+function routeHttp(serveStatic: RequestHandler, serveUpload: RequestHandler, settings: { token?: string; metrics: RecognitionMetrics }): RequestHandler {
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== UPLOAD_PATH) return serveStatic(request, response);
-    const refusal = accessRefusal(request, url, token);
+    if (url.pathname === HEALTH_PATH) return sendHealth(response, { healthy: true });
+    if (url.pathname !== UPLOAD_PATH && url.pathname !== METRICS_PATH) return serveStatic(request, response);
+    const refusal = accessRefusal(request, url, settings.token);
     if (refusal) sendJson(response, refusal, { error: STATUS_CODES[refusal] });
+    else if (url.pathname === METRICS_PATH) void sendMetrics(response, settings.metrics);
     else serveUpload(request, response);
   };
 }
 
 /** Connects a vosk-protocol socket to its session: replies in order, idle timeout, backpressure. */
-function serveVoskSession(socket: WebSocket, session: VoskSession, settings: { idleTimeoutMs: number; log: (message: string) => void }): void {
+function serveVoskSession(socket: WebSocket, session: VoskSession, settings: { idleTimeoutMs: number; log: (message: string) => void; metrics: RecognitionMetrics }): void {
+  const { metrics } = settings;
+  let audioSeconds = 0;
+  let processingSeconds = 0;
+  /** A frame's time counts from its arrival, so it includes waiting behind the frames before it. */
+  const measure = (bytes: number, since: number): void => {
+    const audio = bytes / 2 / session.sampleRate;
+    const processing = (performance.now() - since) / 1000;
+    audioSeconds += audio;
+    processingSeconds += processing;
+    metrics.transcribed(audio, processing);
+  };
   const idle = setTimeout(() => socket.close(CLOSE_CODES.goingAway, 'idle timeout'), settings.idleTimeoutMs);
   const send = (replies: Replies): void => {
     if (socket.readyState !== socket.OPEN) return;
@@ -192,12 +229,16 @@ function serveVoskSession(socket: WebSocket, session: VoskSession, settings: { i
   };
   socket.on('message', (data, isBinary) => {
     idle.refresh();
-    session.receive(isBinary ? (data as Buffer) : data.toString()).then(send, fail);
+    const since = performance.now();
+    const replies = session.receive(isBinary ? (data as Buffer) : data.toString());
+    if (isBinary) void replies.then(() => measure((data as Buffer).length, since), () => {});
+    replies.then(send, fail);
     if (session.backlog >= MAX_BACKLOG) socket.pause();
   });
   socket.once('close', () => {
     clearTimeout(idle);
     session.close();
+    metrics.finished(audioSeconds, processingSeconds);
   });
 }
 
@@ -206,8 +247,9 @@ function serveVoskSession(socket: WebSocket, session: VoskSession, settings: { i
  * subscribers. Chunks that arrive while the recognizer is busy are fed together, so a slow machine
  * falls behind without queueing a decode per chunk.
  */
-function transcribeSource(source: AudioSource, settings: { model: Model; log: (message: string) => void }, hub: SubscriberHub): () => void {
-  const session = new VoskSession(settings.model, { source: 'microphone', config: { sampleRate: source.sampleRate }, publish: (e) => hub.publish(e) });
+function transcribeSource(source: AudioSource, settings: { model: Model; log: (message: string) => void; relay: EventRelay; context?: CompiledContext }): () => void {
+  const { sampleRate } = source;
+  const session = new VoskSession(settings.model, { source: 'microphone', config: { sampleRate, context: settings.context }, publish: (e) => settings.relay.publish(e) });
   let waiting: Int16Array[] = [];
   let feeding = false;
   const stop = (): void => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { AudioDecodeError, decodeAudio } from '../audio/index.js';
+import type { RecognitionMetrics } from '../metrics/index.js';
 import { transcribeSamples, type Model } from '../recognizer/index.js';
 import { sendJson, type RequestHandler } from './http.js';
 import { formDataBoundary, formDataField, MultipartError } from './multipart.js';
@@ -18,6 +19,7 @@ export interface UploadOptions {
   startSession: () => (() => void) | undefined;
   /** Told of recognizer failures. */
   log: (message: string) => void;
+  metrics: RecognitionMetrics;
 }
 
 interface Reply {
@@ -50,9 +52,15 @@ async function transcribeUpload(request: IncomingMessage, options: UploadOptions
   if (request.method !== 'POST') return { status: 405, body: { error: `POST an audio file to ${UPLOAD_PATH}` } };
   const release = options.startSession();
   if (!release) return { status: 503, body: { error: 'server busy: every audio session is in use' } };
+  options.metrics.sessions.inc();
+  options.metrics.activeSessions.inc();
   try {
     const audio = uploadedAudio(await readBody(request, options.maxBytes), request.headers['content-type']);
+    const started = performance.now();
     const transcript = await transcribeSamples(options.model, await decodeAudio(audio, 'upload'));
+    const seconds = (performance.now() - started) / 1000;
+    options.metrics.transcribed(transcript.duration, seconds);
+    options.metrics.finished(transcript.duration, seconds);
     return { status: 200, body: { text: transcript.text, result: transcript.result, duration: transcript.duration } };
   } catch (error) {
     if (error instanceof UploadRefusal) return { status: error.status, body: { error: error.message } };
@@ -62,6 +70,7 @@ async function transcribeUpload(request: IncomingMessage, options: UploadOptions
     options.log(`upload: ${message}`);
     return { status: 500, body: { error: message } };
   } finally {
+    options.metrics.activeSessions.dec();
     release();
   }
 }

@@ -56,6 +56,11 @@ export class VoskSession {
     this.startStream();
   }
 
+  /** The rate of the client's audio, as set by the configs handled so far. */
+  get sampleRate(): number {
+    return this.config.sampleRate;
+  }
+
   /** Messages received and not yet handled. */
   get backlog(): number {
     return this.queued;
@@ -158,8 +163,8 @@ export class VoskSession {
   }
 
   private startStream(): void {
-    const { sampleRate, words, maxAlternatives, phraseList } = this.config;
-    this.stream = this.model.createStream({ words, maxAlternatives, grammar: phraseList });
+    const { sampleRate, words, maxAlternatives, phraseList, context } = this.config;
+    this.stream = this.model.createStream({ words, maxAlternatives, grammar: phraseList, context });
     this.pcm = new PcmStream({ sampleRate, encoding: 'int16le' });
     this.streamSamples = 0;
     this.utteranceHasAudio = false;
