@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
-import type { Hotword } from '../decoder/index.js';
+import { DEFAULT_MIN_INTENT_CONFIDENCE, type Hotword } from '../decoder/index.js';
+import { compileContext, ContextError } from '../intent/index.js';
 import { readModelMetadata } from '../model/index.js';
 import { DEFAULT_MODEL_DIR, type LoadOptions, type StreamOptions } from '../recognizer/index.js';
 import { UsageError } from './errors.js';
@@ -20,16 +21,28 @@ export const MODEL_HELP = `  --model DIR          model directory (default: the 
   --beam N             beam width (default: the model's tuned value)
   --provider P         cpu | cuda (default cpu; cuda falls back to cpu when unavailable)`;
 
+/** A context file of commands, for every command that recognises speech. */
+export const CONTEXT_OPTIONS = {
+  context: { type: 'string' },
+  'min-confidence': { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+export const CONTEXT_HELP = `  --context FILE       decode commands: a Rhino context or hassil intents YAML file; results
+                       carry "intent" (docs/intents.md)
+  --min-confidence C   intent confidence below which a command is not understood (default ${DEFAULT_MIN_INTENT_CONFIDENCE})`;
+
 /** The model options plus per-stream biasing, for transcribe, eval and listen. */
 export const DECODING_OPTIONS = {
   ...MODEL_OPTIONS,
   hotword: { type: 'string', multiple: true },
   grammar: { type: 'string' },
+  ...CONTEXT_OPTIONS,
 } satisfies ParseArgsConfig['options'];
 
 export const DECODING_HELP = `${MODEL_HELP}
   --hotword PHRASE     favour a phrase; PHRASE:BOOST sets its boost (repeatable)
-  --grammar FILE       restrict results to the phrases in FILE (one per line; [unk] allowed)`;
+  --grammar FILE       restrict results to the phrases in FILE (one per line; [unk] allowed)
+${CONTEXT_HELP}`;
 
 export const THREADS_HELP = '  --threads N          files decoded in parallel, one model session each (default: cores)';
 
@@ -41,9 +54,21 @@ interface ModelValues {
   provider?: string;
 }
 
-interface DecodingValues extends ModelValues {
+interface ContextValues {
+  context?: string;
+  'min-confidence'?: string;
+}
+
+interface DecodingValues extends ModelValues, ContextValues {
   hotword?: string[];
   grammar?: string;
+}
+
+/** A context file's text, checked to compile; plain data, so worker threads get it too. */
+export interface ContextSetup {
+  file: string;
+  text: string;
+  minIntentConfidence?: number;
 }
 
 /** A model directory with how to load it and how to decode each stream; plain data, so worker threads get it too. */
@@ -51,6 +76,7 @@ export interface DecodingSetup {
   modelDir: string;
   load: LoadOptions;
   stream: Pick<StreamOptions, 'hotwords' | 'grammar'>;
+  context?: ContextSetup;
 }
 
 /** The setup the options ask for, checked here so a bad option fails before any work starts. */
@@ -64,7 +90,38 @@ export async function decodingSetup(values: DecodingValues): Promise<DecodingSet
       hotwords: values.hotword?.map(parseHotword),
       grammar: values.grammar ? await readGrammar(values.grammar) : undefined,
     },
+    context: await contextSetup(values),
   };
+}
+
+/** The --context file, read and compiled here so a broken one stops the command before any work. */
+export async function contextSetup(values: ContextValues): Promise<ContextSetup | undefined> {
+  if (values['min-confidence'] !== undefined && !values.context) throw new UsageError('--min-confidence needs --context');
+  if (!values.context) return undefined;
+  const text = await readFile(values.context, 'utf8').catch((e: Error) => {
+    throw new UsageError(`cannot read --context ${values.context}: ${e.message}`);
+  });
+  const setup: ContextSetup = { file: values.context, text, minIntentConfidence: confidence(values['min-confidence']) };
+  contextOptions(setup);
+  return setup;
+}
+
+/** The stream options of a context setup: the compiled context (compiled once per thread) and its threshold. */
+export function contextOptions(setup: ContextSetup | undefined): Pick<StreamOptions, 'context' | 'minIntentConfidence'> {
+  if (!setup) return {};
+  try {
+    return { context: compileContext(setup.text, { file: setup.file }), minIntentConfidence: setup.minIntentConfidence };
+  } catch (error) {
+    if (error instanceof ContextError) throw new UsageError(`bad context: ${error.message}`);
+    throw error;
+  }
+}
+
+function confidence(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`--min-confidence must be a number from 0 to 1, got '${value}'`);
+  return n;
 }
 
 function loadOptions(values: ModelValues): LoadOptions {
