@@ -10,10 +10,11 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SHARED = path.resolve(ROOT, '..', 'shared');
 export const EARSHOT = path.join(ROOT, 'dist', 'cli', 'main.js');
 
-/** The dev sets: AN4 test and speechocean762 dev. */
+/** The dev sets: AN4 test, speechocean762 dev and librispeech-mini dev (broad English). */
 export const DEV_SETS = [
   { name: 'an4-test', corpus: 'an4', split: 'test' },
   { name: 'so762-dev', corpus: 'speechocean762', split: 'dev' },
+  { name: 'libri-dev', corpus: 'librispeech-mini', split: 'dev' },
 ];
 
 /** Decodes a dev set's Opus files to 16 kHz WAV under cache/bench (once) and returns its utterances. */

@@ -1,4 +1,4 @@
-// Accuracy and cost on the dev sets (AN4 test, speechocean762 dev), earshot against pocketsphinx on
+// Accuracy and cost on the dev sets (AN4 test, speechocean762 dev, librispeech-mini dev), earshot against pocketsphinx on
 // the same audio in the same run. earshot runs greedy (no LM) and with its default beam search + LM,
 // each on one thread, as pocketsphinx_batch does.
 //

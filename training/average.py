@@ -3,7 +3,8 @@ train.py, best.pt, or a committed model.pt) into one checkpoint that export.py t
 dev sets like an epoch (see the README's training section for what it gained).
 
   /usr/bin/python3 training/average.py --out cache/train/average.pt cache/train/epochs/*.pt \\
-      --dev an4=cache/features/dev-an4/index.tsv --dev so762=cache/features/dev-so762/index.tsv
+      --dev an4=cache/features/dev-an4/index.tsv --dev so762=cache/features/dev-so762/index.tsv \
+      --dev libri=cache/features/dev-libri/index.tsv
 """
 import argparse
 

@@ -17,6 +17,7 @@ for set in real real-aug real-noisy real-far synth nonspeech; do
 done
 [ -f $F/dev-an4/index.tsv ] || earshot features ../shared/corpora/an4/manifest.tsv --split test --out $F/dev-an4
 [ -f $F/dev-so762/index.tsv ] || earshot features ../shared/corpora/speechocean762/manifest.tsv --split dev --out $F/dev-so762
+[ -f $F/dev-libri/index.tsv ] || earshot features ../shared/corpora/librispeech-mini/manifest.tsv --split dev --out $F/dev-libri
 # speechocean762's children and Mandarin-accented adults are the voices least like the rest: their
 # augmented copies are drawn once more (the speaker column is field 5).
 [ -f $F/real-aug/so762.tsv ] || awk -F'\t' 'NR == 1 || $5 ~ /^so762_/' $F/real-aug/index.tsv > $F/real-aug/so762.tsv
@@ -25,7 +26,7 @@ done
   --train $F/real/index.tsv --train $F/real-aug/index.tsv:0.3 --train $F/synth/index.tsv:0.6 \
   --train $F/real-aug/so762.tsv:0.5 --train $F/real-noisy/index.tsv:0.4 --train $F/real-far/index.tsv:0.3 \
   --train $F/nonspeech/index.tsv:0.2 \
-  --dev an4=$F/dev-an4/index.tsv --dev so762=$F/dev-so762/index.tsv \
+  --dev an4=$F/dev-an4/index.tsv --dev so762=$F/dev-so762/index.tsv --dev libri=$F/dev-libri/index.tsv \
   --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --workers "$(getconf _NPROCESSORS_ONLN)" \
   --minutes "$minutes" "$@"
 

@@ -23,7 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const modelDir = path.resolve(arg('--model', path.join(ROOT, 'models', 'en-bilstm')));
 const limit = Number(arg('--limit', 400));
-const DEV_SETS = [['an4', 'test'], ['speechocean762', 'dev']];
+const DEV_SETS = [['an4', 'test'], ['speechocean762', 'dev'], ['librispeech-mini', 'dev']];
 const GRAMMAR_SIZE = 20;
 const UNK_THRESHOLDS = [0.25, 0.4, 0.5, 0.6, 0.75, 1, 1.5, 2];
 
