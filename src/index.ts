@@ -27,12 +27,15 @@ export {
   AudioDecodeError,
   decodeAudio,
   decodeAudioFile,
+  decodeAudioFileWithWarning,
+  decodeAudioWithWarning,
   Microphone,
   MicrophoneError,
   PcmStream,
   resample,
   SAMPLE_RATE,
   StreamingResampler,
+  type AudioWithWarning,
   type MicrophoneOptions,
   type Recorder,
 } from './audio/index.js';
@@ -53,7 +56,7 @@ export {
   type Intent,
   type SessionOptions,
 } from './decoder/index.js';
-export { ArpaFormatError, loadArpa, NgramLanguageModel } from './lm/index.js';
+export { ArpaFormatError, BinaryLmFormatError, loadArpa, loadArpaViaBinary, loadLanguageModel, NgramLanguageModel, writeBinaryLm } from './lm/index.js';
 export { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ExecutionProvider, type ModelMetadata, type ModelOptions } from './model/index.js';
 export { CompiledContext, compileContext, ContextError, type CompileOptions, type SlotValueType } from './intent/index.js';
 export { normalizeText } from './text/normalize.js';

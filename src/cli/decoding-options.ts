@@ -3,7 +3,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { DEFAULT_MIN_INTENT_CONFIDENCE, type Hotword } from '../decoder/index.js';
 import { compileContext, ContextError } from '../intent/index.js';
 import { readModelMetadata } from '../model/index.js';
-import { DEFAULT_MODEL_DIR, type LoadOptions, type StreamOptions } from '../recognizer/index.js';
+import { DEFAULT_MODEL_DIR, loadModelLanguageModel, type LoadOptions, type StreamOptions } from '../recognizer/index.js';
 import { UsageError } from './errors.js';
 
 /** Which model, language model and beam: every command that recognises speech takes these. */
@@ -16,7 +16,8 @@ export const MODEL_OPTIONS = {
 } satisfies ParseArgsConfig['options'];
 
 export const MODEL_HELP = `  --model DIR          model directory (default: the bundled en-bilstm)
-  --lm FILE            ARPA language model (.arpa or .arpa.gz) (default: the model's lm.arpa.gz)
+  --lm FILE            language model: ARPA (.arpa or .arpa.gz) or binary (lm.bin)
+                       (default: the model's lm.arpa.gz, read through its lm.bin)
   --no-lm              greedy decoding, no language model
   --beam N             beam width (default: the model's tuned value)
   --provider P         cpu | cuda (default cpu; cuda falls back to cpu when unavailable)`;
@@ -71,7 +72,11 @@ export interface ContextSetup {
   minIntentConfidence?: number;
 }
 
-/** A model directory with how to load it and how to decode each stream; plain data, so worker threads get it too. */
+/**
+ * A model directory with how to load it and how to decode each stream; plain data, so worker threads
+ * get it too. The language model is loaded once, and `load.lm` is its binary form in a
+ * SharedArrayBuffer, which every thread scores from without a copy.
+ */
 export interface DecodingSetup {
   modelDir: string;
   load: LoadOptions;
@@ -83,9 +88,10 @@ export interface DecodingSetup {
 export async function decodingSetup(values: DecodingValues): Promise<DecodingSetup> {
   const modelDir = values.model ?? DEFAULT_MODEL_DIR;
   await readModelMetadata(modelDir);
+  const load = loadOptions(values);
   return {
     modelDir,
-    load: loadOptions(values),
+    load: { ...load, lm: (await loadModelLanguageModel(modelDir, load.lm))?.binary ?? false },
     stream: {
       hotwords: values.hotword?.map(parseHotword),
       grammar: values.grammar ? await readGrammar(values.grammar) : undefined,

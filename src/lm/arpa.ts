@@ -13,8 +13,11 @@ export interface ArpaNgram {
   log10Backoff?: number;
 }
 
-/** Reads ARPA text (log10 probabilities and back-off weights, any order) into a model. */
-export function parseArpa(text: string): NgramLanguageModel {
+/**
+ * Reads ARPA text (log10 probabilities and back-off weights, any order) into a model; `source`, the
+ * hex SHA-256 of the file the text came from, is recorded in the model's binary form.
+ */
+export function parseArpa(text: string, source = ''): NgramLanguageModel {
   const counts: number[] = [];
   let builder: NgramModelBuilder | undefined;
   let order = 0;
@@ -50,7 +53,7 @@ export function parseArpa(text: string): NgramLanguageModel {
   }
   if (!builder) throw new ArpaFormatError('ARPA text has no n-gram sections');
   if (section !== 'end') throw new ArpaFormatError('ARPA text ends without \\end\\');
-  return builder.build();
+  return builder.build(source);
 }
 
 function addNgram(builder: NgramModelBuilder, fields: string[], order: number, fail: (message: string) => never): void {

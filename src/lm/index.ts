@@ -1,6 +1,7 @@
 export { ArpaFormatError, formatArpa, parseArpa, type ArpaNgram } from './arpa.js';
+export { BinaryLmFormatError } from './binary.js';
 export { buildArpa, buildKneserNey, FALLBACK_DISCOUNTS, modifiedKneserNeyDiscounts, type Discounts, type KneserNeyOptions } from './build.js';
-export { loadArpa } from './load.js';
+export { loadArpa, loadArpaViaBinary, loadLanguageModel, writeBinaryLm } from './load.js';
 export {
   NgramLanguageModel,
   NO_WORD,

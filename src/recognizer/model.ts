@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BeamSearchDecoder, GreedyDecoder, type BeamSearchOptions, type CtcDecoder } from '../decoder/index.js';
-import { loadArpa, type NgramLanguageModel } from '../lm/index.js';
+import { loadArpaViaBinary, loadLanguageModel, NgramLanguageModel } from '../lm/index.js';
 import { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ModelMetadata, type ModelOptions } from '../model/index.js';
 import { RecognizerStream, type StreamOptions } from './stream.js';
 
@@ -12,13 +12,18 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/en-bilstm',
 /** The language model file a model directory may carry. */
 export const LM_FILE = 'lm.arpa.gz';
 
+/** The binary form of LM_FILE beside it: read instead when made from that very file, else written from it. */
+export const LM_BINARY_FILE = 'lm.bin';
+
 export interface LoadOptions extends ModelOptions {
   /**
-   * Word language model for beam search: true (default) uses the model directory's lm.arpa.gz when
-   * it has one, a string names an ARPA file (.arpa or .arpa.gz), false decodes greedily (sessions
-   * with hot words or a grammar still run a beam search, without the LM, with `decoder`'s settings).
+   * Word language model for beam search: true (default) uses the model directory's (LM_FILE, through
+   * LM_BINARY_FILE, or LM_BINARY_FILE alone), a string names a file (binary, .arpa or .arpa.gz), a
+   * Uint8Array is a model's binary form (`NgramLanguageModel.binary`: in a SharedArrayBuffer, threads
+   * share it without a copy), false decodes greedily (sessions with hot words or a grammar still run
+   * a beam search, without the LM, with `decoder`'s settings).
    */
-  lm?: boolean | string;
+  lm?: boolean | string | Uint8Array;
   /** Beam search settings (defaults: BEAM_SEARCH_DEFAULTS, or the model's tuned ones in model.json). */
   decoder?: Pick<BeamSearchOptions, 'beam' | 'alpha' | 'beta' | 'unkPenalty'>;
 }
@@ -35,10 +40,8 @@ export class Model {
   }
 
   static async load(dir: string = DEFAULT_MODEL_DIR, options: LoadOptions = {}): Promise<Model> {
-    const acoustic = await OnnxAcousticModel.load(dir, options);
+    const [acoustic, lm] = await Promise.all([OnnxAcousticModel.load(dir, options), loadModelLanguageModel(dir, options.lm, options.onWarning)]);
     const meta = acoustic.metadata;
-    const lmFile = await lmPath(dir, options.lm ?? true);
-    const lm = lmFile ? await loadLanguageModel(lmFile) : undefined;
     const vocabulary = { vocabulary: meta.vocabulary, blank: meta.blank };
     const decoder: CtcDecoder = lm
       ? new BeamSearchDecoder({ ...vocabulary, ...meta.decoder, ...options.decoder, lm })
@@ -55,20 +58,35 @@ export class Model {
   }
 }
 
-async function loadLanguageModel(file: string): Promise<NgramLanguageModel> {
+/** The language model that `lm` names (see LoadOptions), or undefined for none. */
+export async function loadModelLanguageModel(
+  dir: string,
+  lm: LoadOptions['lm'] = true,
+  onWarning = (message: string): unknown => process.stderr.write(`earshot: ${message}\n`),
+): Promise<NgramLanguageModel | undefined> {
+  if (lm === false) return undefined;
+  if (lm instanceof Uint8Array) return failingAs('the binary language model given', () => NgramLanguageModel.fromBinary(lm));
+  if (typeof lm === 'string') return failingAs(lm, () => loadLanguageModel(lm));
+  const arpa = path.join(dir, LM_FILE);
+  const binary = path.join(dir, LM_BINARY_FILE);
+  if (await exists(arpa)) {
+    const unwritable = (error: Error): unknown => onWarning(`cannot write ${binary} (${error.message}); ${arpa} is parsed at every start`);
+    return failingAs(arpa, () => loadArpaViaBinary(arpa, binary, unwritable));
+  }
+  return (await exists(binary)) ? failingAs(binary, () => loadLanguageModel(binary)) : undefined;
+}
+
+async function failingAs<T>(name: string, load: () => T | Promise<T>): Promise<T> {
   try {
-    return await loadArpa(file);
+    return await load();
   } catch (error) {
-    throw new ModelLoadError(`${file}: cannot load the language model (${(error as Error).message})`);
+    throw new ModelLoadError(`${name}: cannot load the language model (${(error as Error).message})`);
   }
 }
 
-async function lmPath(dir: string, lm: boolean | string): Promise<string | undefined> {
-  if (typeof lm === 'string') return lm;
-  if (!lm) return undefined;
-  const file = path.join(dir, LM_FILE);
+function exists(file: string): Promise<boolean> {
   return access(file).then(
-    () => file,
-    () => undefined,
+    () => true,
+    () => false,
   );
 }

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES } from '../../src/features/index.js';
+import { loadLanguageModel } from '../../src/lm/index.js';
 import { ModelLoadError, OnnxAcousticModel, readModelMetadata } from '../../src/model/index.js';
-import { DEFAULT_MODEL_DIR, Model, transcribeSamples } from '../../src/recognizer/index.js';
+import { DEFAULT_MODEL_DIR, loadModelLanguageModel, Model, transcribeSamples } from '../../src/recognizer/index.js';
 import { loadSample, ROOT } from '../helpers.js';
 import { compareWithReference, type ModelReference } from './reference.js';
 
@@ -69,13 +70,26 @@ describe('loading a model directory', () => {
     expect((missing as Error).message).toMatch(/nowhere\.arpa: cannot load the language model \(.*ENOENT/);
   });
 
+  it('writes lm.bin beside lm.arpa.gz and reads it on later loads; alone, a corrupt lm.bin is a ModelLoadError that names it', async () => {
+    const arpa = '\\data\\\nngram 1=3\n\\1-grams:\n-99\t<s>\n-0.5\tyes\n-0.5\t</s>\n\\end\\\n';
+    const dir = modelCopy(() => {}, { 'lm.arpa.gz': arpa });
+    await (await Model.load(dir)).release();
+    const binary = await loadLanguageModel(path.join(dir, 'lm.bin'));
+    expect([...binary.words()].map(([word]) => word)).toEqual(['<s>', 'yes', '</s>']);
+    const corrupt = modelCopy(() => {}, { 'lm.bin': 'EARSHOTL and then nonsense' });
+    const error = await Model.load(corrupt).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toMatch(/lm\.bin: cannot load the language model \(binary LM: /);
+  });
+
   it('takes the [unk] threshold of its model.json, with and without an LM', async () => {
     const samples = loadSample('cathy-arctic_a0040.wav');
     const grammar = ['turn on the lights', '[unk]'];
+    const shippedLm = (await loadModelLanguageModel(DEFAULT_MODEL_DIR))!.binary;
     for (const lm of [true, false]) {
       const results = [];
       for (const unkThreshold of [0, 1000]) {
-        const model = await Model.load(modelCopy((meta) => (meta.decoder = { ...meta.decoder, unkThreshold })), { lm: lm && path.join(DEFAULT_MODEL_DIR, 'lm.arpa.gz') });
+        const model = await Model.load(modelCopy((meta) => (meta.decoder = { ...meta.decoder, unkThreshold })), { lm: lm && shippedLm });
         results.push((await transcribeSamples(model, samples, { grammar })).text);
         await model.release();
       }
