@@ -5,8 +5,9 @@ import { MPEGDecoder } from 'mpg123-decoder';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { AudioDecodeError } from './errors.js';
 import { decodeFileWithFfmpeg, decodeWithFfmpeg } from './ffmpeg.js';
-import { SAMPLE_RATE, type DecodedAudio } from './format.js';
+import { SAMPLE_RATE, type AudioWithWarning, type DecodedAudio } from './format.js';
 import { resample } from './resample.js';
+import { cutShortWarning, flacDeclaredSamples, mp3Extent, oggExtent, truncationWarning } from './truncation.js';
 import { decodeWav } from './wav.js';
 
 type Container = 'wav' | 'ogg-opus' | 'ogg-vorbis' | 'flac' | 'mp3';
@@ -32,6 +33,11 @@ const HEAD_BYTES = 27 + 255 + 8;
  * format, so a file left to ffmpeg (a long video, say) is read by ffmpeg alone.
  */
 export async function decodeAudioFile(path: string): Promise<Float32Array> {
+  return (await decodeAudioFileWithWarning(path)).samples;
+}
+
+/** decodeAudioFile, and a warning when the file was cut short. */
+export async function decodeAudioFileWithWarning(path: string): Promise<AudioWithWarning> {
   const container = detectContainer(await readOrFail(path, readHead));
   if (!container) return toModelRate(await decodeFileWithFfmpeg(path, path));
   return toModelRate(await decodeContainer(container, await readOrFail(path, readFile), path));
@@ -61,12 +67,18 @@ async function readHead(path: string): Promise<Uint8Array> {
  * installed. `file` names the source in errors.
  */
 export async function decodeAudio(bytes: Uint8Array, file: string): Promise<Float32Array> {
+  return (await decodeAudioWithWarning(bytes, file)).samples;
+}
+
+/** decodeAudio, and a warning when the file was cut short. */
+export async function decodeAudioWithWarning(bytes: Uint8Array, file: string): Promise<AudioWithWarning> {
   const container = detectContainer(bytes);
   return toModelRate(container ? await decodeContainer(container, bytes, file) : await decodeWithFfmpeg(bytes, file));
 }
 
-function toModelRate({ samples, sampleRate }: DecodedAudio): Float32Array {
-  return resample(samples, sampleRate, SAMPLE_RATE);
+function toModelRate({ samples, sampleRate, warning }: DecodedAudio): AudioWithWarning {
+  const resampled = resample(samples, sampleRate, SAMPLE_RATE);
+  return warning === undefined ? { samples: resampled } : { samples: resampled, warning };
 }
 
 async function decodeContainer(container: Container, bytes: Uint8Array, file: string): Promise<DecodedAudio> {
@@ -74,14 +86,46 @@ async function decodeContainer(container: Container, bytes: Uint8Array, file: st
     case 'wav':
       return decodeWav(bytes, file);
     case 'ogg-opus':
-      return decodeWithWasm(new OggOpusDecoder(), (decoder) => decoder.decodeFile(bytes), file);
+      return decodeOgg(new OggOpusDecoder(), bytes, file);
     case 'ogg-vorbis':
-      return decodeWithWasm(new OggVorbisDecoder(), (decoder) => decoder.decodeFile(bytes), file);
+      return decodeOgg(new OggVorbisDecoder(), bytes, file);
     case 'flac':
-      return decodeWithWasm(new FLACDecoder(), (decoder) => decoder.decodeFile(bytes), file);
+      return decodeFlac(bytes, file);
     case 'mp3':
-      return decodeWithWasm(new MPEGDecoder(), (decoder) => decoder.decode(bytes), file);
+      return decodeMp3(bytes, file);
   }
+}
+
+/** Decodes an Ogg file's whole pages; a stream without its end-of-stream page was cut short. */
+async function decodeOgg(decoder: OggOpusDecoder | OggVorbisDecoder, bytes: Uint8Array, file: string): Promise<DecodedAudio> {
+  const { wholeBytes, endOfStream } = oggExtent(bytes);
+  const audio = await decodeWithWasm(decoder, (d) => d.decodeFile(bytes.subarray(0, wholeBytes)), file);
+  if (endOfStream) return audio;
+  return { ...audio, warning: cutShortWarning('the Ogg stream stops before its end-of-stream page', seconds(audio)) };
+}
+
+async function decodeFlac(bytes: Uint8Array, file: string): Promise<DecodedAudio> {
+  const audio = await decodeWithWasm(new FLACDecoder(), (decoder) => decoder.decodeFile(bytes), file);
+  const declared = flacDeclaredSamples(bytes);
+  if (declared === undefined || audio.samples.length >= declared) return audio;
+  return { ...audio, warning: truncationWarning(declared / audio.sampleRate, seconds(audio)) };
+}
+
+/** Decoded MP3 may fall short of the Xing/Info frame count by the encoder's delay and padding: at most this many frames. */
+const MP3_SLACK_FRAMES = 3;
+
+async function decodeMp3(bytes: Uint8Array, file: string): Promise<DecodedAudio> {
+  const audio = await decodeWithWasm(new MPEGDecoder(), (decoder) => decoder.decode(bytes), file);
+  const { declaredSeconds, frameSeconds, lastFrameCut } = mp3Extent(bytes);
+  const held = seconds(audio);
+  if (declaredSeconds !== undefined && held < declaredSeconds - MP3_SLACK_FRAMES * frameSeconds) {
+    return { ...audio, warning: truncationWarning(declaredSeconds, held) };
+  }
+  return lastFrameCut ? { ...audio, warning: cutShortWarning('its last MP3 frame is cut off', held) } : audio;
+}
+
+function seconds(audio: DecodedAudio): number {
+  return audio.samples.length / audio.sampleRate;
 }
 
 function detectContainer(bytes: Uint8Array): Container | undefined {

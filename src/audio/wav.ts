@@ -1,5 +1,6 @@
 import { AudioDecodeError } from './errors.js';
 import type { DecodedAudio } from './format.js';
+import { truncationWarning } from './truncation.js';
 import { BYTES_PER_SAMPLE, decodeInterleaved, type SampleEncoding } from './sample-encoding.js';
 
 // The RIFF walk and fmt parsing are done here rather than with wavefile's fromBuffer:
@@ -10,6 +11,7 @@ const MAX_CHANNELS = 64;
 const MAX_SAMPLE_RATE = 768_000;
 
 const FORMAT_EXTENSIBLE = 0xfffe;
+const STREAMED_SIZE = 0xffffffff;
 
 interface Codec {
   name: string;
@@ -41,8 +43,10 @@ interface WavFormat {
 }
 
 /**
- * Decodes a RIFF/WAVE file to mono (channels averaged) at its own sample rate.
- * A data chunk cut short by the end of the file yields the whole frames present.
+ * Decodes a RIFF/WAVE file to mono (channels averaged) at its own sample rate. A data chunk cut short
+ * by the end of the file yields the whole frames present, with a warning. A data size of 0 or
+ * 0xFFFFFFFF is a streamed WAV's (ffmpeg writing to a pipe cannot go back to fill it in): its data
+ * runs to the end of the file.
  */
 export function decodeWav(bytes: Uint8Array, file: string): DecodedAudio {
   const fail: Fail = (reason) => {
@@ -52,9 +56,14 @@ export function decodeWav(bytes: Uint8Array, file: string): DecodedAudio {
   const { fmt, data } = findChunks(view, fail);
   const format = parseFormat(view, fmt, fail);
   const frameSize = format.channels * BYTES_PER_SAMPLE[format.encoding];
-  const frames = countFrames(view, data, frameSize, fail);
+  const streamed = data.size === 0 || data.size === STREAMED_SIZE;
+  const available = view.byteLength - data.offset;
+  const frames = Math.floor((streamed ? available : Math.min(data.size, available)) / frameSize);
+  if (frames === 0) fail(available === 0 ? 'no audio samples' : 'data chunk is too short to hold one sample frame');
   const samples = decodeInterleaved(view, data.offset, frames, format.channels, format.encoding);
-  return { samples, sampleRate: format.sampleRate };
+  const audio = { samples, sampleRate: format.sampleRate };
+  if (streamed || data.size <= available) return audio;
+  return { ...audio, warning: truncationWarning(Math.floor(data.size / frameSize) / format.sampleRate, frames / format.sampleRate) };
 }
 
 function findChunks(view: DataView, fail: Fail): { fmt: Chunk; data: Chunk } {
@@ -103,14 +112,6 @@ function formatTag(view: DataView, fmt: Chunk, fail: Fail): number {
 function sampleEncoding(tag: number, bitsPerSample: number, fail: Fail): SampleEncoding {
   const codec = CODECS.get(tag) ?? fail(`unsupported codec (WAVE format tag 0x${tag.toString(16).padStart(4, '0')})`);
   return codec.encodingByBits[bitsPerSample] ?? fail(`unsupported ${bitsPerSample}-bit ${codec.name}`);
-}
-
-function countFrames(view: DataView, data: Chunk, frameSize: number, fail: Fail): number {
-  if (data.size === 0) fail('no audio samples');
-  const available = Math.min(data.size, view.byteLength - data.offset);
-  const frames = Math.floor(available / frameSize);
-  if (frames === 0) fail('data chunk is too short to hold one sample frame');
-  return frames;
 }
 
 function fourCC(view: DataView, offset: number): string {

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Transcript } from '../recognizer/index.js';
-import { formatTranscript, type FileTranscript, type OutputFormat } from './formats.js';
+import { formatTranscript, type FileResult, type FileTranscript, type OutputFormat } from './formats.js';
 import { STDIN, type AudioInput } from './inputs.js';
 import type { PoolOutcome } from './pool.js';
 import { Progress } from './progress.js';
@@ -20,8 +19,8 @@ export function outputPaths(input: AudioInput, { out, formats }: BatchOutput): s
 
 /**
  * Reports each file's result as `earshot transcribe` does, however the file was transcribed:
- * progress on stderr, outputs written atomically (or a line on stdout), and an error on stderr
- * plus {"file", "error"} on stdout for a file that failed.
+ * progress on stderr, outputs written atomically (or a line on stdout), a file's warning on
+ * stderr too, and an error on stderr plus {"file", "error"} on stdout for a file that failed.
  */
 export class BatchReport {
   private readonly progress: Progress;
@@ -37,9 +36,10 @@ export class BatchReport {
     this.progress.log(message);
   }
 
-  add(input: AudioInput, outcome: PoolOutcome<Transcript>): void {
+  add(input: AudioInput, outcome: PoolOutcome<FileResult>): void {
     if (!outcome.ok) return this.fail(input, outcome.error);
     const transcript: FileTranscript = { file: input.path, ...outcome.value };
+    if (transcript.warning) this.progress.log(`warning: ${input.path}: ${transcript.warning}`);
     if (!this.output.out) {
       process.stdout.write(formatTranscript(transcript, this.output.formats[0]!));
       this.progress.tick(transcript.duration);

@@ -1,5 +1,8 @@
 import type { Intent } from '../decoder/index.js';
-import type { Segment, WordResult } from '../recognizer/index.js';
+import type { Segment, Transcript, WordResult } from '../recognizer/index.js';
+
+/** A file's transcript, with the warning its decoding gave (a file cut short), if any. */
+export type FileResult = Transcript & { warning?: string };
 
 /** A transcribed file: vosk-style words plus the utterance segments they came in, and with a context the intent. */
 export interface FileTranscript {
@@ -9,6 +12,7 @@ export interface FileTranscript {
   segments: Segment[];
   duration: number;
   intent?: Intent | null;
+  warning?: string;
 }
 
 export type OutputFormat = 'txt' | 'json' | 'jsonl' | 'srt' | 'vtt';
@@ -24,7 +28,7 @@ export function formatTranscript(t: FileTranscript, format: OutputFormat): strin
     case 'json':
       return JSON.stringify(t, null, 2) + '\n';
     case 'jsonl':
-      return JSON.stringify({ file: t.file, text: t.text, result: t.result, duration: t.duration, intent: t.intent }) + '\n';
+      return JSON.stringify({ file: t.file, text: t.text, result: t.result, duration: t.duration, intent: t.intent, warning: t.warning }) + '\n';
     case 'srt':
       return cues(t).map((c, i) => `${i + 1}\n${timestamp(c.start, ',')} --> ${timestamp(c.end, ',')}\n${c.text}\n`).join('\n');
     case 'vtt':

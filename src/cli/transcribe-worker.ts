@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeAudio, decodeAudioFile } from '../audio/index.js';
-import { Model, transcribeSamples, type Transcript } from '../recognizer/index.js';
+import { decodeAudioFileWithWarning, decodeAudioWithWarning, type AudioWithWarning } from '../audio/index.js';
+import { Model, transcribeSamples } from '../recognizer/index.js';
 import { contextOptions, type DecodingSetup } from './decoding-options.js';
+import type { FileResult } from './formats.js';
 import type { AudioInput } from './inputs.js';
 import { serveItems } from './pool.js';
 
@@ -11,10 +12,14 @@ const options = { ...stream, ...contextOptions(context) };
 
 serveItems(
   parentPort!,
-  async (input: AudioInput): Promise<Transcript> => transcribeSamples(await model, await decode(input), options),
+  async (input: AudioInput): Promise<FileResult> => {
+    const { samples, warning } = await decode(input);
+    const transcript = await transcribeSamples(await model, samples, options);
+    return warning === undefined ? transcript : { ...transcript, warning };
+  },
   async () => (await model).release(),
 );
 
-function decode(input: AudioInput): Promise<Float32Array> {
-  return input.bytes ? decodeAudio(input.bytes, 'standard input') : decodeAudioFile(input.path);
+function decode(input: AudioInput): Promise<AudioWithWarning> {
+  return input.bytes ? decodeAudioWithWarning(input.bytes, 'standard input') : decodeAudioFileWithWarning(input.path);
 }

@@ -1,10 +1,9 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Transcript } from '../recognizer/index.js';
 import { BatchReport, withoutDone, type BatchOutput } from './batch-report.js';
 import { DECODING_HELP, DECODING_OPTIONS, decodingSetup, positiveInt, THREADS_HELP, type DecodingSetup } from './decoding-options.js';
 import { UsageError } from './errors.js';
-import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
+import { OUTPUT_FORMATS, type FileResult, type OutputFormat } from './formats.js';
 import { collectAudioFiles, namedInputs, readStdin, STDIN, type AudioInput } from './inputs.js';
 import { runPool } from './pool.js';
 import { queuedRun, QUEUE_HELP, QUEUE_OPTIONS, type BatchRun } from './transcribe-queued.js';
@@ -17,7 +16,9 @@ mp4, webm, mkv, mov, aiff, wma and amr; folders are searched recursively.
 '-' reads one file from standard input, e.g. curl -s https://host/talk.mp3 | earshot transcribe -
 Without --out, one JSON line per file goes to stdout: {"file", "text", "result", "duration"}.
 A file that fails prints an error on stderr and {"file", "error"} on stdout; the rest go on.
-Exit status: 0 when every file succeeded, 1 otherwise.
+A file cut short is transcribed as far as it goes, with "warning": "truncated: ..." in its JSON
+and on stderr; like sox and ffmpeg, earshot counts it a success.
+Exit status: 0 when every file succeeded (warnings included), 1 otherwise.
 
 Options:
   --files-from LIST    also transcribe the files and folders named in LIST, one per line
@@ -63,7 +64,7 @@ export async function transcribeCommand(argv: string[]): Promise<number> {
 /** Transcribes here, in worker threads with a model session each. */
 function localRun(workerData: DecodingSetup, threads: number): BatchRun {
   return (items, _output, report) =>
-    runPool<AudioInput, Transcript>({
+    runPool<AudioInput, FileResult>({
       worker: new URL('./transcribe-worker.js', import.meta.url),
       workerData,
       threads,

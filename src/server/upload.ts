@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { AudioDecodeError, decodeAudio } from '../audio/index.js';
+import { AudioDecodeError, decodeAudioWithWarning } from '../audio/index.js';
 import type { RecognitionMetrics } from '../metrics/index.js';
 import { transcribeSamples, type Model } from '../recognizer/index.js';
 import { sendJson, type RequestHandler } from './http.js';
@@ -40,7 +40,7 @@ class UploadRefusal extends Error {
 /**
  * Handles POST UPLOAD_PATH: the body is an audio file (any format decodeAudio reads), raw or as the
  * UPLOAD_FIELD field of a multipart form. The reply is JSON: {"text", "result", "duration"} as
- * `earshot transcribe` prints, or {"error"} with a 4xx or 5xx status.
+ * `earshot transcribe` prints (and "warning" for a file cut short), or {"error"} with a 4xx or 5xx status.
  */
 export function uploadHandler(options: UploadOptions): RequestHandler {
   return (request, response) => {
@@ -57,11 +57,12 @@ async function transcribeUpload(request: IncomingMessage, options: UploadOptions
   try {
     const audio = uploadedAudio(await readBody(request, options.maxBytes), request.headers['content-type']);
     const started = performance.now();
-    const transcript = await transcribeSamples(options.model, await decodeAudio(audio, 'upload'));
+    const { samples, warning } = await decodeAudioWithWarning(audio, 'upload');
+    const transcript = await transcribeSamples(options.model, samples);
     const seconds = (performance.now() - started) / 1000;
     options.metrics.transcribed(transcript.duration, seconds);
     options.metrics.finished(transcript.duration, seconds);
-    return { status: 200, body: { text: transcript.text, result: transcript.result, duration: transcript.duration } };
+    return { status: 200, body: { text: transcript.text, result: transcript.result, duration: transcript.duration, warning } };
   } catch (error) {
     if (error instanceof UploadRefusal) return { status: error.status, body: { error: error.message } };
     if (error instanceof MultipartError) return { status: 400, body: { error: error.message } };

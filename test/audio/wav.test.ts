@@ -120,7 +120,7 @@ describe('decodeWav errors', () => {
 
   it('rejects zero samples', () => {
     expectDecodeError(pcm16Wav(new Int16Array(0), RATE), /no audio samples/);
-    expectDecodeError(withUint(valid, 40, 4, 0), /no audio samples/);
+    expectDecodeError(withUint(valid.subarray(0, 44), 40, 4, 0), /no audio samples/);
   });
 
   it('rejects unsupported codecs', () => {

@@ -57,6 +57,16 @@ describe('POST /transcribe', () => {
     expect(await post(noFile)).toEqual({ status: 400, json: { error: "the form has no 'file' field" } });
   });
 
+  it('transcribes a file cut short as far as it goes, with a warning that says so', async () => {
+    const cut = WAV.subarray(0, 44 + 2 * 16000);
+    const { status, json } = await post(cut);
+    expect(status).toBe(200);
+    expect(json.duration).toBe(1);
+    const seconds = ((WAV.length - 44) / 2 / 16000).toFixed(2);
+    expect(json.warning).toBe(`truncated: the header says ${seconds} s, the file holds 1.00 s`);
+    expect((await post(WAV)).json.warning).toBeUndefined();
+  });
+
   it('answers 415 for a corrupt file and goes on serving', async () => {
     const corrupt = await post(CORRUPT_WAV);
     expect(corrupt.status).toBe(415);
