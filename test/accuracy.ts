@@ -16,10 +16,13 @@ const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../models/en-bilstm', import.me
  */
 export const ACCURACY_BAR_DEV_WER = 45;
 
+/** The dev sets the bar was measured on; librispeech-mini dev, added later, is left out of its mean. */
+const BAR_DEV_SETS = ['an4', 'so762'];
+
 function meanDevWer(): number {
   const meta = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as { dev?: Record<string, { wer: number }> };
-  const wers = Object.values(meta.dev ?? {}).map((d) => d.wer);
-  return wers.length ? wers.reduce((a, b) => a + b, 0) / wers.length : Infinity;
+  const wers = BAR_DEV_SETS.flatMap((name) => (meta.dev?.[name] ? [meta.dev[name].wer] : []));
+  return wers.length === BAR_DEV_SETS.length ? wers.reduce((a, b) => a + b, 0) / wers.length : Infinity;
 }
 
 export const SHIPPED_MODEL_DEV_WER = meanDevWer();
