@@ -28,8 +28,11 @@ export interface Intent {
   name: string;
   slots: Record<string, SlotValueType>;
   /**
-   * exp(-g), g being how far the intent's ln P_ctc falls short of the best path's, in nats per
-   * frame of speech; in (0, 1].
+   * exp(-g), g being how far the sentence's ln P_ctc falls short of the best path's, in nats per
+   * character of the sentence; in (0, 1]. Per character of the sentence rather than per frame:
+   * out-of-context speech is longer than the command it is forced into, and the whole shortfall
+   * lands on the command's few characters (on clean speech, in-context commands fell short by at
+   * most 0.98 nats per character and speechocean762 sentences by at least 1.85).
    */
   confidence: number;
 }
