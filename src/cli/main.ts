@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { UsageError } from './errors.js';
+import { CommandError, UsageError } from './errors.js';
 import { EVAL_HELP, evalCommand } from './eval.js';
 import { FEATURES_HELP, featuresCommand } from './features.js';
 import { JOBS_HELP, jobsCommand } from './jobs.js';
@@ -56,6 +56,10 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(error.message + '\n');
       return 2;
+    }
+    if (error instanceof CommandError) {
+      process.stderr.write(`earshot ${name}: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`earshot ${name}: ${error.message}\n\n${command.help}\n`);

@@ -4,6 +4,7 @@ import { Microphone, MicrophoneError } from '../audio/index.js';
 import { Model } from '../recognizer/index.js';
 import { createServer, DEFAULT_SAMPLE_RATE, RedisRelay, SERVER_DEFAULTS, type ServerOptions } from '../server/index.js';
 import { contextOptions, decodingSetup, MODEL_HELP, MODEL_OPTIONS, positiveInt } from './decoding-options.js';
+import { checkRedis } from '../queue/connection.js';
 import { UsageError } from './errors.js';
 
 export const SERVE_HELP = `earshot serve [options]
@@ -68,7 +69,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stderr.write(`earshot serve: ${error.message}\n`);
     return 1;
   }
-  if (values.redis) settings.relay = new RedisRelay(values.redis, `${os.hostname()}:${process.pid}`, settings.log!);
+  if (values.redis) {
+    await checkRedis(values.redis);
+    settings.relay = new RedisRelay(values.redis, `${os.hostname()}:${process.pid}`, settings.log!);
+  }
   const model = await Model.load(decoding.modelDir, decoding.load);
   const server = await createServer({ model, ...settings });
   announce(server.url, settings);

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { CommandError } from '../cli/errors.js';
 
 /**
  * A Redis connection that waits out outages: commands issued while Redis is away are sent once it
@@ -20,16 +21,22 @@ export function connectRedis(url: string, log: (message: string) => void): Redis
   return redis;
 }
 
-/** Connects, or rejects with why not, so a mistyped URL fails before any work starts. */
-export async function connectRedisOrFail(url: string, log: (message: string) => void): Promise<Redis> {
+/** Rejects with why not when Redis cannot be reached, so a mistyped URL fails before any work starts. */
+export async function checkRedis(url: string): Promise<void> {
   const probe = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-  probe.on('error', () => {});
+  // connect() rejects with "Connection is closed"; the error event says why.
+  let reason: string | undefined;
+  probe.on('error', (error: Error) => (reason ??= error.message));
   try {
     await probe.connect();
   } catch (error) {
-    throw new Error(`cannot reach redis at ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CommandError(`cannot reach redis at ${url}: ${reason ?? (error instanceof Error ? error.message : String(error))}`);
   } finally {
     probe.disconnect();
   }
+}
+
+export async function connectRedisOrFail(url: string, log: (message: string) => void): Promise<Redis> {
+  await checkRedis(url);
   return connectRedis(url, log);
 }

@@ -73,7 +73,10 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     maxStalledCount: MAX_STALLED,
   });
   worker.on('error', (error) => options.log(`queue: ${error.message}`));
-  worker.on('failed', (job, error) => options.log(`job ${job?.id ?? '?'} failed: ${error.message}`));
+  worker.on('failed', (job, error) => {
+    options.log(`job ${job?.id ?? '?'} failed: ${error.message}`);
+    if (job) void storeFailure(job, error);
+  });
   return {
     get connected() {
       return redis.status === 'ready';
@@ -84,6 +87,20 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       await pool.close();
     },
   };
+
+  /**
+   * Gives a failed job's file its failure as its result, so the batch still completes when BullMQ
+   * failed the job itself (its worker was lost more than MAX_STALLED times). A job that failed in
+   * runJob already has its result, which is kept: the first result stored wins.
+   */
+  async function storeFailure(job: Job, error: Error): Promise<void> {
+    try {
+      const { batch, index, file } = parseJob(job.data);
+      await storeResult(redis, batch, index, { ok: false, error: `${file}: ${error.message}` });
+    } catch (storeError) {
+      options.log(`job ${job.id}: cannot store its failure: ${storeError instanceof Error ? storeError.message : String(storeError)}`);
+    }
+  }
 
   async function runJob(job: Job, { modelsDir, provider }: QueueWorkerOptions): Promise<void> {
     let data: TranscriptionJob | undefined;
