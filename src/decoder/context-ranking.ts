@@ -6,7 +6,7 @@ import type { Hypothesis } from './types.js';
  * Intent confidence below which a context session reports "[unk]" and intent null. Tuned on
  * bench/intents.mjs: commands in noise against out-of-context sentences (see docs/intents.md).
  */
-export const DEFAULT_MIN_INTENT_CONFIDENCE = 0.25;
+export const DEFAULT_MIN_INTENT_CONFIDENCE = 0.2;
 
 /** A context's sentences decoded by the prefix search, with the best one's intent. */
 export class ContextRanking {

@@ -1,0 +1,197 @@
+// Speech to intent: command acceptance (intent and every slot right) in noise, false acceptance on
+// out-of-context speech, and CPU against greedy decoding, for the contexts in contexts/.
+//
+//   npm run build && node bench/intents.mjs --limit 20
+//
+// Commands are random paths through each context, spoken by synthetic voices (flite kal, slt, rms,
+// awb; espeak-ng en-us) and real single command words (speechcommands, 239 speakers). Noise is
+// speechcommands' background noise, mixed as Picovoice's speech-to-intent benchmark mixes it: the
+// SNR is the ratio of the loudest 2048-sample frame's energy in the speech and in the noise.
+// Out-of-context speech: speechocean762 dev sentences decoded against the smart-home contexts.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileContext, decodeAudioFile, Model, transcribeSamples } from '../dist/index.js';
+import { prepareSet, ROOT, SHARED } from './common.mjs';
+
+const { values } = parseArgs({
+  options: {
+    limit: { type: 'string', default: '20' },
+    oov: { type: 'string', default: '40' },
+    snr: { type: 'string', default: 'clean,24,18,12,6' },
+  },
+});
+const LIMIT = Number(values.limit);
+const CONDITIONS = values.snr.split(',').map((s) => (s === 'clean' ? null : Number(s)));
+const CACHE = path.join(ROOT, 'cache', 'intents');
+mkdirSync(CACHE, { recursive: true });
+
+const VOICES = [
+  { name: 'flite-kal', say: (text, wav) => execFileSync('flite', ['-voice', 'kal', '-t', text, '-o', wav]) },
+  { name: 'flite-slt', say: (text, wav) => execFileSync('flite', ['-voice', 'slt', '-t', text, '-o', wav]) },
+  { name: 'flite-rms', say: (text, wav) => execFileSync('flite', ['-voice', 'rms', '-t', text, '-o', wav]) },
+  { name: 'flite-awb', say: (text, wav) => execFileSync('flite', ['-voice', 'awb', '-t', text, '-o', wav]) },
+  { name: 'espeak-en-us', say: (text, wav) => execFileSync('espeak-ng', ['-v', 'en-us', '-w', wav, text]) },
+];
+
+const VOICE_CONTROL = `context:
+  expressions:
+    move:
+      - "(go) $direction:direction"
+    power:
+      - "(turn) $state:state"
+    answer:
+      - "$answer:answer"
+    halt:
+      - "stop"
+    start:
+      - "go"
+  slots:
+    direction: ["up", "down", "left", "right"]
+    state: ["on", "off"]
+    answer: ["yes", "no"]
+`;
+
+function random(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random sentence of the context: a walk from start to final, each arc equally likely. */
+function sampleSentence(graph, next) {
+  const words = [];
+  for (let state = graph.start; state !== graph.final; ) {
+    const arcs = [...graph.epsilons[state], ...graph.words[state]];
+    const arc = arcs[Math.floor(next() * arcs.length)];
+    if (arc.word) words.push(arc.word);
+    state = arc.to;
+  }
+  return words;
+}
+
+function synthesize(words, voice) {
+  const text = words.join(' ');
+  const wav = path.join(CACHE, `${voice.name}-${text.replace(/[^a-z]+/g, '_')}.wav`);
+  if (!existsSync(wav)) voice.say(text, wav);
+  return wav;
+}
+
+async function noiseBed() {
+  const dir = path.join(SHARED, 'corpora', 'speechcommands', 'audio', 'silence');
+  const pieces = [];
+  for (const file of readdirSync(dir).sort().slice(0, 60)) {
+    const wav = path.join(CACHE, `noise-${file}.wav`);
+    if (!existsSync(wav)) execFileSync('opusdec', ['--quiet', '--rate', '16000', path.join(dir, file), wav]);
+    pieces.push(await decodeAudioFile(wav));
+  }
+  const bed = new Float32Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) bed.set(p, (at += p.length) - p.length);
+  return bed;
+}
+
+const FRAME = 2048;
+function loudestFrameEnergy(x) {
+  let best = 0;
+  for (let i = 0; i + FRAME <= Math.max(x.length, FRAME); i += FRAME) {
+    let e = 0;
+    for (let j = i; j < Math.min(i + FRAME, x.length); j++) e += x[j] * x[j];
+    best = Math.max(best, e);
+  }
+  return best;
+}
+
+/** Speech with 0.5 s around it, plus noise scaled to `snr` dB by the loudest frames' energies. */
+function mix(speech, bed, snr, next) {
+  const pad = 8000;
+  const out = new Float32Array(speech.length + 2 * pad);
+  out.set(speech, pad);
+  if (snr === null) return out;
+  const start = Math.floor(next() * (bed.length - out.length));
+  const noise = bed.subarray(start, start + out.length);
+  const gain = Math.sqrt(loudestFrameEnergy(speech) / (loudestFrameEnergy(noise) * 10 ** (snr / 10)));
+  for (let i = 0; i < out.length; i++) out[i] += gain * noise[i];
+  return out;
+}
+
+const same = (intent, expected) =>
+  intent !== null && expected !== null && intent.name === expected.intent && JSON.stringify(sortKeys(intent.slots)) === JSON.stringify(sortKeys(expected.slots));
+const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+function cpuSeconds(start) {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1e6;
+}
+
+const model = await Model.load(undefined, { lm: false });
+const bed = await noiseBed();
+const next = random(7);
+/** Per condition: [confidence of a right intent, or -1] per command. */
+const scores = new Map(CONDITIONS.map((c) => [c, []]));
+const realScores = new Map(CONDITIONS.map((c) => [c, []]));
+const cpu = { greedy: 0, context: 0, audio: 0 };
+
+async function run(context, samples, expected, condition, into) {
+  const clip = mix(samples, bed, condition, next);
+  let start = process.cpuUsage();
+  const result = await transcribeSamples(model, clip, { context, minIntentConfidence: 0 });
+  cpu.context += cpuSeconds(start);
+  start = process.cpuUsage();
+  await transcribeSamples(model, clip);
+  cpu.greedy += cpuSeconds(start);
+  cpu.audio += clip.length / 16000;
+  into.get(condition).push(same(result.intent, expected) ? result.intent.confidence : -1);
+  return result;
+}
+
+const contexts = ['smart-home.rhino.yml', 'smart-home.hassil.yml', 'media-player.rhino.yml', 'media-player.hassil.yml'];
+for (const [k, file] of contexts.entries()) {
+  const context = compileContext(readFileSync(path.join(ROOT, 'contexts', file), 'utf8'), { file });
+  for (let i = 0; i < LIMIT; i++) {
+    const words = sampleSentence(context.graph, next);
+    const samples = await decodeAudioFile(synthesize(words, VOICES[(i + k) % VOICES.length]));
+    for (const condition of CONDITIONS) await run(context, samples, context.parse(words), condition, scores);
+  }
+  process.stderr.write(`${file}: ${LIMIT} commands\n`);
+}
+
+// Real speech: speechcommands' command words, evenly spaced through the manifest (many speakers).
+const voiceControl = compileContext(VOICE_CONTROL);
+const commandRows = readFileSync(path.join(SHARED, 'corpora', 'speechcommands', 'manifest.tsv'), 'utf8')
+  .trim().split('\n').slice(1).map((l) => l.split('\t'))
+  .filter(([, text]) => ['up', 'down', 'left', 'right', 'on', 'off', 'yes', 'no', 'stop', 'go'].includes(text));
+for (let i = 0; i < LIMIT * 2; i++) {
+  const [audio, text] = commandRows[Math.floor((i * commandRows.length) / (LIMIT * 2))];
+  const wav = path.join(CACHE, audio.replace(/[/.]/g, '_') + '.wav');
+  if (!existsSync(wav)) execFileSync('opusdec', ['--quiet', '--rate', '16000', path.join(SHARED, 'corpora', 'speechcommands', audio), wav]);
+  const samples = await decodeAudioFile(wav);
+  for (const condition of CONDITIONS) await run(voiceControl, samples, voiceControl.parse([text]), condition, realScores);
+}
+process.stderr.write(`speechcommands: ${LIMIT * 2} words\n`);
+
+// Out of context: sentences of speechocean762 dev against the smart-home contexts.
+const oov = [];
+const oovSet = prepareSet({ name: 'so762-dev', corpus: 'speechocean762', split: 'dev' }, Number(values.oov));
+const homes = contexts.slice(0, 2).map((f) => compileContext(readFileSync(path.join(ROOT, 'contexts', f), 'utf8')));
+for (const [i, u] of oovSet.utterances.entries()) {
+  const result = await transcribeSamples(model, await decodeAudioFile(u.wav), { context: homes[i % 2], minIntentConfidence: 0 });
+  oov.push(result.intent ? result.intent.confidence : -1);
+}
+await model.release();
+
+const THRESHOLDS = [0, 0.15, 0.2, 0.25, 0.3, 0.4];
+const rate = (list, t) => (100 * list.filter((c) => c >= t && c >= 0).length) / list.length;
+const label = (c) => (c === null ? 'clean' : `${c} dB`);
+console.log(`\nCommand acceptance (intent and every slot right), % of commands, by rejection threshold (minIntentConfidence)`);
+console.log(`synthetic: ${LIMIT} random commands of each of ${contexts.length} contexts, ${VOICES.length} voices; real: ${LIMIT * 2} speechcommands words`);
+console.log(['condition', ...THRESHOLDS.map((t) => `t=${t}`)].join('\t'));
+for (const condition of CONDITIONS) console.log([`synthetic ${label(condition)}`, ...THRESHOLDS.map((t) => rate(scores.get(condition), t).toFixed(1))].join('\t'));
+for (const condition of CONDITIONS) console.log([`real ${label(condition)}`, ...THRESHOLDS.map((t) => rate(realScores.get(condition), t).toFixed(1))].join('\t'));
+console.log([`false acceptance, ${oov.length} so762 sentences`, ...THRESHOLDS.map((t) => rate(oov, t).toFixed(1))].join('\t'));
+console.log(`\nCPU per second of audio: context ${(cpu.context / cpu.audio).toFixed(4)} s, greedy ${(cpu.greedy / cpu.audio).toFixed(4)} s (x${(cpu.context / cpu.greedy).toFixed(3)})`);
