@@ -60,4 +60,16 @@ export { ArpaFormatError, BinaryLmFormatError, loadArpa, loadArpaViaBinary, load
 export { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ExecutionProvider, type ModelMetadata, type ModelOptions } from './model/index.js';
 export { CompiledContext, compileContext, ContextError, type CompileOptions, type SlotValueType } from './intent/index.js';
 export { normalizeText } from './text/normalize.js';
-export { CLOSE_CODES, createServer, SERVER_DEFAULTS, type AudioSource, type RunningServer, type ServerOptions, type TranscriptEvent } from './server/index.js';
+export {
+  CLOSE_CODES,
+  createServer,
+  localRelay,
+  RedisRelay,
+  SERVER_DEFAULTS,
+  type AudioSource,
+  type EventRelay,
+  type RunningServer,
+  type ServerOptions,
+  type TranscriptEvent,
+} from './server/index.js';
+export { RecognitionMetrics } from './metrics/index.js';

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import path from 'node:path';
-import { CLI } from './helpers.js';
+import { CLI, hasTool } from './helpers.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -49,6 +49,11 @@ export class Child {
   }
 }
 
+/** The scale-out tests need the real thing: .ci/install-system installs it. */
+function requireTool(tool: string): void {
+  if (!hasTool(tool)) throw new Error(`${tool} is not installed; .ci/install-system installs it (Debian package ${tool === 'nginx' ? 'nginx' : 'redis-server'})`);
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs the built CLI; stdout and stderr are kept apart for the batch commands' checks. */
@@ -73,6 +78,7 @@ export class RedisProcess {
   private constructor(readonly port: number, private readonly dir: string) {}
 
   static async start(dir: string): Promise<RedisProcess> {
+    requireTool('redis-server');
     const redis = new RedisProcess(await freePort(), dir);
     await redis.restart();
     return redis;
@@ -98,6 +104,7 @@ export class RedisProcess {
 
 /** nginx spreading WebSocket connections (and HTTP) over `upstreams`, as docs/scale-out.md configures it. */
 export async function startNginx(dir: string, upstreams: number[]): Promise<{ port: number; child: Child }> {
+  requireTool('nginx');
   const port = await freePort();
   await mkdir(dir, { recursive: true });
   // The worker processes run as another user when nginx starts as root.

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import wavefile from 'wavefile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORRUPT_WAV, hasTool, loadSample } from '../helpers.js';
+import { CORRUPT_WAV, loadSample } from '../helpers.js';
 import { earshot, earshotRun, RedisProcess, sleep, type Child } from '../scale-out-helpers.js';
 
 const CLIPS = ['cathy-arctic_a0040.wav', 'cathy-arctic_a0074.wav', 'ljspeech-LJ001-0011.wav'];
@@ -43,7 +43,7 @@ async function metric(worker: Child, name: string): Promise<number | undefined> 
   return value === undefined ? undefined : Number(value);
 }
 
-describe.skipIf(!hasTool('redis-server'))('batch transcription through a BullMQ queue', () => {
+describe('batch transcription through a BullMQ queue', () => {
   let tmp: string;
   let audio: string;
   let redis: RedisProcess;

@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasTool } from '../helpers.js';
 import { earshot, freePort, LOOPBACK, RedisProcess, sleep, startNginx, type Child } from '../scale-out-helpers.js';
 import { clip, frames, VoskClient } from './helpers.js';
 
@@ -44,7 +43,7 @@ async function serve(redisUrl: string): Promise<{ child: Child; port: number; in
   return { child, port, instance: `${os.hostname()}:${child.process.pid}` };
 }
 
-describe.skipIf(!hasTool('redis-server') || !hasTool('nginx'))('several servers behind nginx', () => {
+describe('several servers behind nginx', () => {
   let tmp: string;
   let redis: RedisProcess;
   let servers: Awaited<ReturnType<typeof serve>>[];
