@@ -58,7 +58,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     log,
   });
   const http = await serveMetrics(values.host, values.port === undefined ? DEFAULT_METRICS_PORT : portNumber(values.port), metrics, () => ({ healthy: worker.connected, queue: values.queue }));
-  log(`taking jobs from queue '${values.queue}' with ${threads} threads; health at ${http.url}healthz, metrics at ${http.url}metrics`);
+  log(`taking jobs from queue '${values.queue}' with ${threads} thread${threads === 1 ? '' : 's'}; health at ${http.url}healthz, metrics at ${http.url}metrics`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -41,10 +41,13 @@ if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('EXPIRE', KEYS[2], ARGV[3])
 end`;
 
-export async function createBatch(redis: Redis, meta: Omit<BatchMeta, 'id' | 'created'>): Promise<BatchMeta> {
-  const batch: BatchMeta = { id: randomBytes(6).toString('hex'), created: new Date().toISOString(), ...meta };
+export function newBatch(meta: Omit<BatchMeta, 'id' | 'created'>): BatchMeta {
+  return { id: randomBytes(6).toString('hex'), created: new Date().toISOString(), ...meta };
+}
+
+/** Makes the batch known to `earshot jobs`. */
+export async function saveBatch(redis: Redis, batch: BatchMeta): Promise<void> {
   await redis.multi().set(metaKey(batch.id), JSON.stringify(batch), 'EX', BATCH_TTL_SECONDS).zadd(BATCHES, Date.now(), batch.id).exec();
-  return batch;
 }
 
 export async function readBatch(redis: Redis, id: string): Promise<BatchMeta | undefined> {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AudioInput } from '../cli/inputs.js';
-import { createBatch, resultsSince, storeResult, type BatchMeta, type FileOutcome } from './batch-store.js';
+import { newBatch, resultsSince, saveBatch, storeResult, type BatchMeta, type FileOutcome } from './batch-store.js';
 import { MAX_JOB_AUDIO_BYTES, type JobDecoding, type TranscriptionJob } from './job.js';
 
 /** How often a collector looks for new results. */
@@ -18,7 +18,8 @@ const JOB_OPTIONS = { attempts: 1, removeOnComplete: true, removeOnFail: { count
 /**
  * Starts a batch: one job per input, carrying the file's bytes. A file that cannot be read or is
  * over MAX_JOB_AUDIO_BYTES gets its failure stored at once, so the batch still has a result for
- * every file.
+ * every file. The batch is saved for `earshot jobs` once every job is queued: one interrupted
+ * while queueing would wait forever for files never queued.
  */
 export async function enqueueBatch(
   redis: Redis,
@@ -27,7 +28,7 @@ export async function enqueueBatch(
   decoding: JobDecoding,
   output: Pick<BatchMeta, 'out' | 'formats'>,
 ): Promise<BatchMeta> {
-  const batch = await createBatch(redis, { queue: queue.name, files: inputs.map(({ path, relative }) => ({ path, relative })), ...output });
+  const batch = newBatch({ queue: queue.name, files: inputs.map(({ path, relative }) => ({ path, relative })), ...output });
   for (const [index, input] of inputs.entries()) {
     const audio = await readAudio(input);
     if (typeof audio === 'string') {
@@ -37,6 +38,7 @@ export async function enqueueBatch(
     const job: TranscriptionJob = { batch: batch.id, index, file: input.path, audio: Buffer.from(audio).toString('base64'), decoding };
     await queue.add('transcribe', job, { ...JOB_OPTIONS, jobId: `${batch.id}-${index}` });
   }
+  await saveBatch(redis, batch);
   return batch;
 }
 

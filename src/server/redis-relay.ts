@@ -64,10 +64,11 @@ export class RedisRelay implements EventRelay {
     this.send(EVENTS_CHANNEL, tagged);
   }
 
+  /** Sends the events already published (the session-ends of a server closing), then disconnects. */
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.subscriber.disconnect();
-    this.publisher.disconnect();
+    await this.publisher.quit().catch(() => this.publisher.disconnect());
   }
 
   private receive(channel: string, message: string): void {
