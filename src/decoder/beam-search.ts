@@ -163,11 +163,19 @@ class BeamSearchSession implements DecoderSession {
 
   peek(provisional?: Float32Array, provisionalFrames = 0): Hypothesis {
     this.guard.check();
-    if (!provisional || provisionalFrames === 0) return this.ranked(this.beam, this.path, 1)[0]!;
+    if (!provisional || provisionalFrames === 0) return this.partial(this.beam, this.path);
     this.vocabulary.checkFrames(provisional, provisionalFrames);
     const path = this.path.clone();
     path.push(provisional, provisionalFrames);
-    return this.ranked(this.advance(this.beam, provisional, provisionalFrames, this.frames), path, 1)[0]!;
+    return this.partial(this.advance(this.beam, provisional, provisionalFrames, this.frames), path);
+  }
+
+  /** With a context, the best prefix of a sentence, finished or not and without an intent; else the best result so far. */
+  private partial(beam: readonly BeamEntry[], path: BestPath): Hypothesis {
+    if (!(this.constraint instanceof ContextRanking)) return this.ranked(beam, path, 1)[0]!;
+    if (beam.length === 0) return path.nothingSaid();
+    const best = beam.reduce((a, b) => (b.total > a.total ? b : a));
+    return hypothesisOf(this.search.charactersOf(best), this.vocabulary, best.total);
   }
 
   /**

@@ -77,3 +77,14 @@ describe('context decoding', () => {
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(64 * 1024 * 1024);
   });
 });
+
+describe('context partials', () => {
+  it('show the best sentence prefix so far, without an intent', () => {
+    const session = new GreedyDecoder({ vocabulary: VOCABULARY }).createSession({ context: home });
+    const f = spoken('set a timer for twen');
+    session.pushFrames(posteriors(f), f.length);
+    const partial = session.peek();
+    expect(partial.text).toBe('set a timer for twen');
+    expect(partial.intent).toBeUndefined();
+  });
+});
