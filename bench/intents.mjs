@@ -8,12 +8,13 @@
 // speechcommands' background noise, mixed as Picovoice's speech-to-intent benchmark mixes it: the
 // SNR is the ratio of the loudest 2048-sample frame's energy in the speech and in the noise.
 // Out-of-context speech: speechocean762 dev sentences decoded against the smart-home contexts.
+// pocketsphinx_batch decodes the same clips with each context as a JSGF grammar (no rejection).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileContext, decodeAudioFile, Model, transcribeSamples } from '../dist/index.js';
-import { prepareSet, ROOT, SHARED } from './common.mjs';
+import { measure, prepareSet, ROOT, SHARED } from './common.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -120,6 +121,36 @@ function mix(speech, bed, snr, next) {
   return out;
 }
 
+/** The word graph as a JSGF grammar: a rule per state, each arc an alternative, the final state <NULL>. */
+function jsgf(graph) {
+  const rules = graph.words.map((words, s) => {
+    if (s === graph.final) return `<s${s}> = <NULL>;`;
+    const alternatives = [...words.map((a) => `${a.word} <s${a.to}>`), ...graph.epsilons[s].map((a) => `<s${a.to}>`)];
+    return `${s === graph.start ? 'public ' : ''}<s${s}> = ${alternatives.join(' | ')};`;
+  });
+  return `#JSGF V1.0;\ngrammar context;\n${rules.join('\n')}\n`;
+}
+
+/** 16-bit mono 16 kHz WAV bytes. */
+function wavBytes(samples) {
+  const data = Buffer.alloc(samples.length * 2);
+  samples.forEach((s, i) => data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(s * 32767))), i * 2));
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16000, 24);
+  header.writeUInt32LE(32000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
 const same = (intent, expected) =>
   intent !== null && expected !== null && intent.name === expected.intent && JSON.stringify(sortKeys(intent.slots)) === JSON.stringify(sortKeys(expected.slots));
 const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
@@ -137,8 +168,13 @@ const scores = new Map(CONDITIONS.map((c) => [c, []]));
 const realScores = new Map(CONDITIONS.map((c) => [c, []]));
 const cpu = { greedy: 0, context: 0, audio: 0 };
 
+/** Every clip earshot heard, by context, for pocketsphinx to hear too. */
+const heard = [];
+
 async function run(context, samples, expected, condition, into) {
   const clip = mix(samples, bed, condition, next);
+  if (heard.at(-1)?.context !== context) heard.push({ context, clips: [] });
+  heard.at(-1).clips.push({ clip, expected, condition });
   let start = process.cpuUsage();
   const result = await transcribeSamples(model, clip, { context, minIntentConfidence: 0 });
   cpu.context += cpuSeconds(start);
@@ -175,6 +211,34 @@ for (let i = 0; i < LIMIT * 2; i++) {
 }
 process.stderr.write(`speechcommands: ${LIMIT * 2} words\n`);
 
+// The comparison: pocketsphinx (Debian's, en-us model) with the same contexts as JSGF grammars, on the same clips.
+const sphinx = { synthetic: new Map(CONDITIONS.map((c) => [c, []])), real: new Map(CONDITIONS.map((c) => [c, []])), cpu: 0, audio: 0 };
+for (const { context, clips } of heard) {
+  const dir = path.join(CACHE, 'pocketsphinx');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  clips.forEach((c, i) => writeFileSync(path.join(dir, `c${i}.wav`), wavBytes(c.clip)));
+  writeFileSync(path.join(dir, 'ctl.txt'), clips.map((_, i) => `c${i}`).join('\n') + '\n');
+  writeFileSync(path.join(dir, 'context.gram'), jsgf(context.graph));
+  const model = '/usr/share/pocketsphinx/model/en-us';
+  const run = await measure('pocketsphinx_batch', [
+    '-adcin', 'yes', '-cepdir', dir, '-cepext', '.wav', '-ctl', path.join(dir, 'ctl.txt'), '-hyp', path.join(dir, 'hyp.txt'),
+    '-hmm', `${model}/en-us`, '-jsgf', path.join(dir, 'context.gram'), '-dict', `${model}/cmudict-en-us.dict`,
+  ]);
+  sphinx.cpu += run.cpu;
+  const hyps = new Map();
+  for (const line of readFileSync(path.join(dir, 'hyp.txt'), 'utf8').split('\n')) {
+    const m = /^(.*?) ?\((c\d+) -?\d+\)$/.exec(line);
+    if (m) hyps.set(m[2], m[1]);
+  }
+  clips.forEach((c, i) => {
+    const words = (hyps.get(`c${i}`) ?? '').split(' ').filter(Boolean);
+    const match = context.parse(words);
+    sphinx[context === voiceControl ? 'real' : 'synthetic'].get(c.condition).push(same(match && { name: match.intent, slots: match.slots }, c.expected) ? 1 : -1);
+    sphinx.audio += c.clip.length / 16000;
+  });
+}
+
 // Out of context: sentences of speechocean762 dev against the smart-home contexts.
 const oov = [];
 const oovSet = prepareSet({ name: 'so762-dev', corpus: 'speechocean762', split: 'dev' }, Number(values.oov));
@@ -193,5 +257,8 @@ console.log(`synthetic: ${LIMIT} random commands of each of ${contexts.length} c
 console.log(['condition', ...THRESHOLDS.map((t) => `t=${t}`)].join('\t'));
 for (const condition of CONDITIONS) console.log([`synthetic ${label(condition)}`, ...THRESHOLDS.map((t) => rate(scores.get(condition), t).toFixed(1))].join('\t'));
 for (const condition of CONDITIONS) console.log([`real ${label(condition)}`, ...THRESHOLDS.map((t) => rate(realScores.get(condition), t).toFixed(1))].join('\t'));
+for (const kind of ['synthetic', 'real']) {
+  for (const condition of CONDITIONS) console.log([`pocketsphinx JSGF, ${kind} ${label(condition)}`, rate(sphinx[kind].get(condition), 0).toFixed(1)].join('\t'));
+}
 console.log([`false acceptance, ${oov.length} so762 sentences`, ...THRESHOLDS.map((t) => rate(oov, t).toFixed(1))].join('\t'));
-console.log(`\nCPU per second of audio: context ${(cpu.context / cpu.audio).toFixed(4)} s, greedy ${(cpu.greedy / cpu.audio).toFixed(4)} s (x${(cpu.context / cpu.greedy).toFixed(3)})`);
+console.log(`\nCPU per second of audio: context ${(cpu.context / cpu.audio).toFixed(4)} s, greedy ${(cpu.greedy / cpu.audio).toFixed(4)} s (x${(cpu.context / cpu.greedy).toFixed(3)}), pocketsphinx JSGF ${(sphinx.cpu / sphinx.audio).toFixed(4)} s`);
