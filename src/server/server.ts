@@ -213,19 +213,26 @@ function serveVoskSession(socket: WebSocket, session: VoskSession, settings: { i
     processingSeconds += processing;
     metrics.transcribed(audio, processing);
   };
-  const idle = setTimeout(() => socket.close(CLOSE_CODES.goingAway, 'idle timeout'), settings.idleTimeoutMs);
+  // A socket paused for its backlog reads nothing, not even the client's answer to a close frame:
+  // closed paused, it stayed open (holding its session place, listed live) until ws's 30 s close
+  // timeout. Messages queued behind the end are dropped.
+  const end = (code: number, reason: string): void => {
+    session.close();
+    socket.resume();
+    socket.close(code, reason);
+  };
+  const idle = setTimeout(() => end(CLOSE_CODES.goingAway, 'idle timeout'), settings.idleTimeoutMs);
   const send = (replies: Replies): void => {
     if (socket.readyState !== socket.OPEN) return;
     for (const reply of replies.messages) socket.send(JSON.stringify(reply));
-    if (replies.end) socket.close(CLOSE_CODES.eof, 'eof');
+    if (replies.end) end(CLOSE_CODES.eof, 'eof');
     else if (socket.isPaused && session.backlog < MAX_BACKLOG) socket.resume();
   };
   const fail = (error: unknown): void => {
     const message = `recognition failed: ${errorMessage(error)}`;
     settings.log(`session ${session.id}: ${message}`);
     send({ messages: [{ error: message }], end: false });
-    session.close();
-    socket.close(CLOSE_CODES.internalError, 'recognition failed');
+    end(CLOSE_CODES.internalError, 'recognition failed');
   };
   socket.on('message', (data, isBinary) => {
     idle.refresh();
