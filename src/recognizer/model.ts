@@ -25,7 +25,7 @@ export interface LoadOptions extends ModelOptions {
    */
   lm?: boolean | string | Uint8Array;
   /** Beam search settings (defaults: BEAM_SEARCH_DEFAULTS, or the model's tuned ones in model.json). */
-  decoder?: Pick<BeamSearchOptions, 'beam' | 'alpha' | 'beta' | 'unkPenalty'>;
+  decoder?: Pick<BeamSearchOptions, 'beam' | 'contextBeam' | 'alpha' | 'beta' | 'unkPenalty'>;
 }
 
 /**
