@@ -15,6 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileContext, decodeAudioFile, Model, transcribeSamples } from '../dist/index.js';
 import { measure, prepareSet, ROOT, SHARED } from './common.mjs';
+import { seededRandom } from './fuzz/mutations.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -53,16 +54,6 @@ const VOICE_CONTROL = `context:
     state: ["on", "off"]
     answer: ["yes", "no"]
 `;
-
-function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random sentence of the context: a walk from start to final, each arc equally likely. */
 function sampleSentence(graph, next) {
@@ -162,7 +153,7 @@ function cpuSeconds(start) {
 
 const model = await Model.load(undefined, { lm: false });
 const bed = await noiseBed();
-const next = random(7);
+const next = seededRandom(7);
 /** Per condition: [confidence of a right intent, or -1] per command. */
 const scores = new Map(CONDITIONS.map((c) => [c, []]));
 const realScores = new Map(CONDITIONS.map((c) => [c, []]));
