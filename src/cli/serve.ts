@@ -17,8 +17,9 @@ Serves, on one port:
   POST http://HOST:PORT/transcribe
                             a whole audio file, as the body or a form's 'file' field;
                             the reply is its transcript as JSON
-  http://HOST:PORT/         a web page that streams the browser's microphone; ?view=subscribe
-                            shows every session
+  http://HOST:PORT/         a web page that streams the browser's microphone, or recognises it
+                            in the browser itself (the model's files under /model/; needs
+                            npm run build:web); ?view=subscribe shows every session
 Ctrl-C stops the server. See docs/server.md for the protocol.
 
 Options:
@@ -60,6 +61,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     maxSessions: positiveInt(values['max-sessions'], SERVER_DEFAULTS.maxSessions, '--max-sessions'),
     idleTimeoutMs: 1000 * positiveInt(values['idle-timeout'], SERVER_DEFAULTS.idleTimeoutMs / 1000, '--idle-timeout'),
     context: contextOptions(decoding.context).context,
+    modelDir: decoding.modelDir,
     log: (message) => process.stderr.write(`earshot serve: ${message}\n`),
   };
   try {

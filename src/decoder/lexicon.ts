@@ -1,4 +1,4 @@
-import { NO_WORD, type NgramLanguageModel } from '../lm/index.js';
+import { NO_WORD, type NgramLanguageModel } from '../lm/ngram-model.js';
 import type { CtcVocabulary } from './vocabulary.js';
 
 /** A node of the lexicon trie; the root is 0 (the empty word). */

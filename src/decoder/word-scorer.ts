@@ -1,4 +1,4 @@
-import { NO_WORD, UNKNOWN_WORD, type LmState, type NgramLanguageModel } from '../lm/index.js';
+import { NO_WORD, UNKNOWN_WORD, type LmState, type NgramLanguageModel } from '../lm/ngram-model.js';
 import { OFF_LEXICON, type Lexicon, type LexiconPosition } from './lexicon.js';
 
 export interface FusionWeights {

@@ -55,7 +55,7 @@ export function encodeBinaryLm({ order, counts, vocabulary, source, arrays }: Bi
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(BINARY_LM_MAGIC));
   [BINARY_LM_VERSION, order, vocabularyBytes.length, ...counts].forEach((value, i) => view.setUint32(8 + 4 * i, value, true));
-  if (source !== '') bytes.set(Buffer.from(source, 'hex'), layout.source);
+  if (source !== '') bytes.set(fromHex(source), layout.source);
   bytes.set(vocabularyBytes, layout.vocabulary);
   for (const [name, offset] of Object.entries(layout.arrays)) {
     const array = arrays[name as keyof TrieArrays];
@@ -84,7 +84,7 @@ export function decodeBinaryLm(bytes: Uint8Array): BinaryLm {
   const counts = Array.from({ length: order }, (_, i) => view.getUint32(20 + 4 * i, true));
   const layout = layoutOf(order, counts, vocabularyLength);
   if (layout.total !== bytes.length) fail(`${bytes.length} bytes where its header announces ${layout.total} (truncated?)`);
-  const source = Buffer.from(bytes.subarray(layout.source, layout.source + SOURCE_BYTES)).toString('hex');
+  const source = toHex(bytes.subarray(layout.source, layout.source + SOURCE_BYTES));
   const vocabulary = new TextDecoder().decode(bytes.subarray(layout.vocabulary, layout.vocabulary + vocabularyLength)).split('\n');
   if (vocabulary.pop() !== '' || vocabulary.length !== counts[0]) fail(`the vocabulary does not hold ${counts[0]} words`);
   const { nodes, contexts } = layout;
@@ -127,4 +127,12 @@ function layoutOf(order: number, counts: number[], vocabularyLength: number) {
   };
   const arrays = { words: next(nodes), logProb: next(nodes), backoff: next(contexts), suffix: next(nodes), childStart: next(contexts + 1) };
   return { nodes, contexts, source, vocabulary, arrays, total: offset };
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }

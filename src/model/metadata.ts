@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { SAMPLE_RATE } from '../audio/index.js';
-import type { FeatureConfig } from '../features/index.js';
+import { SAMPLE_RATE } from '../audio/format.js';
+import type { FeatureConfig } from '../features/config.js';
 
 /** model.json: the contract between a trained model and inference. */
 export interface ModelMetadata {
@@ -37,18 +35,18 @@ export class ModelLoadError extends Error {
 
 const REQUIRED: (keyof ModelMetadata)[] = ['vocabulary', 'blank', 'features', 'frameStack', 'frameRate', 'layers', 'hidden', 'streaming'];
 
-export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
-  const file = path.join(dir, 'model.json');
+/** model.json's text, checked; `source` names where it came from (a file or URL) in errors. */
+export function parseModelMetadata(text: string, source: string): ModelMetadata {
   let meta: ModelMetadata;
   try {
-    meta = JSON.parse(await readFile(file, 'utf8')) as ModelMetadata;
+    meta = JSON.parse(text) as ModelMetadata;
   } catch (error) {
-    throw new ModelLoadError(`${file}: cannot read model metadata (${(error as Error).message})`);
+    throw new ModelLoadError(`${source}: cannot read model metadata (${(error as Error).message})`);
   }
   const missing = REQUIRED.filter((key) => meta[key] === undefined);
-  if (missing.length > 0) throw new ModelLoadError(`${file}: missing ${missing.join(', ')}`);
+  if (missing.length > 0) throw new ModelLoadError(`${source}: missing ${missing.join(', ')}`);
   if (meta.features.sampleRate !== SAMPLE_RATE) {
-    throw new ModelLoadError(`${file}: features.sampleRate is ${meta.features.sampleRate}; earshot feeds models ${SAMPLE_RATE} Hz audio`);
+    throw new ModelLoadError(`${source}: features.sampleRate is ${meta.features.sampleRate}; earshot feeds models ${SAMPLE_RATE} Hz audio`);
   }
   return { ...meta, warps: meta.warps ?? [1] };
 }

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { AcousticModel, ForwardState, WindowOutput } from './acoustic-model.js';
-import { ModelLoadError, readModelMetadata, type ModelMetadata } from './metadata.js';
+import { readModelMetadata } from './metadata-file.js';
+import { ModelLoadError, type ModelMetadata } from './metadata.js';
+import { initialForwardState, windowInputs, windowOutput } from './window-tensors.js';
 
 // onnxruntime 1.29+ on Linux starts Microsoft's 1DS telemetry when its environment is created (at the
 // first session), and that runs libstdc++ std::regex over /proc/self/cmdline, which recurses once per
@@ -55,29 +57,15 @@ export class OnnxAcousticModel implements AcousticModel {
   }
 
   initialState(views = 1): ForwardState {
-    const size = this.metadata.layers * views * this.metadata.hidden;
-    return { h: new Float32Array(size), c: new Float32Array(size) };
+    return initialForwardState(this.metadata, views);
   }
 
   async runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput> {
-    const { layers, hidden, features, vocabulary, frameStack } = this.metadata;
-    const dim = features.numCeps;
-    const views = state.h.length / (layers * hidden);
-    const tensor = (data: Float32Array, dims: number[]): ort.Tensor => new ort.Tensor('float32', data, dims);
-    const result = await this.session.run({
-      chunk: tensor(chunk, [1, chunk.length / dim, dim]),
-      lookahead: tensor(lookahead, [1, lookahead.length / dim, dim]),
-      h0: tensor(state.h, [layers, views, hidden]),
-      c0: tensor(state.c, [layers, views, hidden]),
-    });
-    const logprobs = result.logprobs.data as Float32Array;
-    const chunkFrames = chunk.length / dim / frameStack;
-    return {
-      logprobs,
-      chunkFrames,
-      lookaheadFrames: logprobs.length / vocabulary.length - chunkFrames,
-      state: { h: result.hn.data as Float32Array, c: result.cn.data as Float32Array },
-    };
+    const inputs = windowInputs(this.metadata, chunk, lookahead, state);
+    const feeds = Object.fromEntries(Object.entries(inputs).map(([name, { data, dims }]) => [name, new ort.Tensor('float32', data, dims)]));
+    const result = await this.session.run(feeds);
+    const output = (name: string): Float32Array => result[name].data as Float32Array;
+    return windowOutput(this.metadata, chunk.length, output('logprobs'), { h: output('hn'), c: output('cn') });
   }
 
   async release(): Promise<void> {

@@ -1,10 +1,9 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BeamSearchDecoder, GreedyDecoder, type BeamSearchOptions, type CtcDecoder } from '../decoder/index.js';
 import { loadArpaViaBinary, loadLanguageModel, NgramLanguageModel } from '../lm/index.js';
-import { ModelLoadError, OnnxAcousticModel, type AcousticModel, type ModelMetadata, type ModelOptions } from '../model/index.js';
-import { RecognizerStream, type StreamOptions } from './stream.js';
+import { ModelLoadError, OnnxAcousticModel, type ModelOptions } from '../model/index.js';
+import { RecognitionModel, type DecoderSettings } from './recognition-model.js';
 
 /** The model shipped with earshot. */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../models/en-bilstm', import.meta.url));
@@ -25,36 +24,14 @@ export interface LoadOptions extends ModelOptions {
    */
   lm?: boolean | string | Uint8Array;
   /** Beam search settings (defaults: BEAM_SEARCH_DEFAULTS, or the model's tuned ones in model.json). */
-  decoder?: Pick<BeamSearchOptions, 'beam' | 'contextBeam' | 'alpha' | 'beta' | 'unkPenalty'>;
+  decoder?: DecoderSettings;
 }
 
-/**
- * A loaded model: the acoustic model and a decoder, shared by any number of streams, like vosk's
- * Model. Load it once and create a stream per audio source.
- */
-export class Model {
-  private constructor(readonly acoustic: AcousticModel, readonly decoder: CtcDecoder) {}
-
-  get metadata(): ModelMetadata {
-    return this.acoustic.metadata;
-  }
-
+/** A model loaded from a directory, run by onnxruntime-node. Load it once and create a stream per audio source. */
+export class Model extends RecognitionModel {
   static async load(dir: string = DEFAULT_MODEL_DIR, options: LoadOptions = {}): Promise<Model> {
     const [acoustic, lm] = await Promise.all([OnnxAcousticModel.load(dir, options), loadModelLanguageModel(dir, options.lm, options.onWarning)]);
-    const meta = acoustic.metadata;
-    const vocabulary = { vocabulary: meta.vocabulary, blank: meta.blank };
-    const decoder: CtcDecoder = lm
-      ? new BeamSearchDecoder({ ...vocabulary, ...meta.decoder, ...options.decoder, lm })
-      : new GreedyDecoder({ ...vocabulary, search: { ...meta.decoder, ...options.decoder } });
-    return new Model(acoustic, decoder);
-  }
-
-  createStream(options: StreamOptions = {}): RecognizerStream {
-    return new RecognizerStream(this, options);
-  }
-
-  release(): Promise<void> {
-    return this.acoustic.release();
+    return new Model(acoustic, lm, options.decoder);
   }
 }
 

@@ -1,10 +1,12 @@
-import { boostQuietAudio, SAMPLE_RATE, StreamingResampler } from '../audio/index.js';
+import { SAMPLE_RATE } from '../audio/format.js';
+import { boostQuietAudio } from '../audio/level.js';
+import { StreamingResampler } from '../audio/resample.js';
 import type { DecoderSession, Hotword } from '../decoder/index.js';
 import type { CompiledContext } from '../intent/index.js';
 import { CausalMeanNormalizer, MfccExtractor } from '../features/index.js';
 import { DEFAULT_ENDPOINT_RULES, EndpointDetector, type EndpointRules } from './endpoint.js';
 import { FrameAudio } from './frame-audio.js';
-import type { Model } from './model.js';
+import type { RecognitionModel } from './recognition-model.js';
 import { ResultBuilder, type FinalResult, type PartialResult } from './results.js';
 import { WindowRunner, type FrameBlock } from './window-runner.js';
 
@@ -69,7 +71,7 @@ export class RecognizerStream {
   private lastFinal: FinalResult = { text: '' };
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly model: Model, private readonly options: StreamOptions = {}) {
+  constructor(private readonly model: RecognitionModel, private readonly options: StreamOptions = {}) {
     const meta = model.metadata;
     this.mfcc = new MfccExtractor(meta.features);
     this.audio = new FrameAudio(meta.features.hop, meta.features.frameLength);

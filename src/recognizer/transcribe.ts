@@ -1,6 +1,6 @@
-import { boostQuietAudio } from '../audio/index.js';
+import { boostQuietAudio } from '../audio/level.js';
 import type { Intent } from '../decoder/index.js';
-import type { Model } from './model.js';
+import type { RecognitionModel } from './recognition-model.js';
 import type { FinalResult, WordResult } from './results.js';
 import type { StreamOptions } from './stream.js';
 
@@ -32,7 +32,7 @@ const PIECE_SECONDS = 1;
  * utterances) hears it boosted too. On a clip made 50 dB quieter, the stream alone split the speech.
  */
 export async function transcribeSamples(
-  model: Model,
+  model: RecognitionModel,
   samples: Float32Array,
   options: Omit<StreamOptions, 'sampleRate' | 'partials' | 'maxAlternatives' | 'words' | 'partialWords'> = {},
 ): Promise<Transcript> {

@@ -1,4 +1,4 @@
-export { staticFiles, WEB_DIR } from './http.js';
+export { staticFiles, WEB_BUILD_DIR, WEB_DIR } from './http.js';
 export { DEFAULT_CONFIG, DEFAULT_SAMPLE_RATE, parseClientMessage, ProtocolError, type ClientMessage, type SessionConfig } from './protocol.js';
 export {
   CLOSE_CODES,

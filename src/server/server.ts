@@ -5,8 +5,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CompiledContext } from '../intent/index.js';
 import { HEALTH_PATH, METRICS_PATH, RecognitionMetrics, sendHealth, sendMetrics } from '../metrics/index.js';
-import type { Model } from '../recognizer/index.js';
-import { sendJson, staticFiles, type RequestHandler } from './http.js';
+import { DEFAULT_MODEL_DIR, type Model } from '../recognizer/index.js';
+import { sendJson, staticFiles, WEB_BUILD_DIR, WEB_DIR, type RequestHandler } from './http.js';
 import { localRelay, type EventRelay } from './relay.js';
 import { SubscriberHub } from './subscribers.js';
 import { uploadHandler, UPLOAD_PATH } from './upload.js';
@@ -48,6 +48,8 @@ export interface ServerOptions {
   microphone?: AudioSource;
   /** Sessions decode this context's commands unless a client's config sends its own (default none). */
   context?: CompiledContext;
+  /** The model directory whose model.json, model.onnx and lm.bin the page's in-browser mode fetches from /model/ (default DEFAULT_MODEL_DIR). */
+  modelDir?: string;
   /** Told of failures no client hears of: the microphone's and the recognizer's (default: ignored). */
   log?: (message: string) => void;
   /** Carries transcript events to subscribers: this server's only (default), or several servers' (RedisRelay). */
@@ -117,7 +119,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayload });
   const startSession = sessionPlaces(settings.maxSessions);
   const serveUpload = uploadHandler({ model: settings.model, maxBytes: settings.maxUploadBytes, startSession, log: settings.log, metrics });
-  const http = createHttpServer(routeHttp(await staticFiles(), serveUpload, settings));
+  const http = createHttpServer(routeHttp(await staticFiles(WEB_DIR, WEB_BUILD_DIR, settings.modelDir ?? DEFAULT_MODEL_DIR), serveUpload, settings));
 
   const serveAudio = (socket: WebSocket): void => {
     const release = startSession();

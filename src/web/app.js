@@ -1,9 +1,13 @@
 // earshot's web page: the microphone view streams the browser's microphone over the vosk
-// protocol and shows its transcript, or sends a picked recording to POST /transcribe; the
-// subscribe view (?view=subscribe) shows every session's.
+// protocol and shows its transcript, or sends a picked recording to POST /transcribe; or, in the
+// "recognise in this browser" mode (?mode=browser), does both on the page itself with the browser
+// build (earshot.js, the model from model/). The subscribe view (?view=subscribe) shows every
+// session's. Built as the static demo (npm run build:web), the page has no server and recognises in
+// the browser only.
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token');
+const standalone = document.body.hasAttribute('data-standalone');
 
 /** Ended sessions the subscribe view keeps on screen. */
 const KEPT_ENDED_SESSIONS = 20;
@@ -28,6 +32,38 @@ async function transcribeFile(file) {
   const reply = await response.json();
   if (!response.ok) throw new Error(`${file.name}: ${reply.error}`);
   return reply;
+}
+
+let browserModel;
+
+/** The browser build and its model, loaded once, with the download's progress on the status line. */
+function loadBrowserModel(setStatus) {
+  browserModel ??= (async () => {
+    const earshot = await import('./earshot.js');
+    const started = performance.now();
+    const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
+    const onProgress = ({ loaded, total }) =>
+      setStatus(`Loading the model… ${megabytes(loaded)}${total ? ` of ${megabytes(total)}` : ''} MB`);
+    const model = await earshot.Model.load('model/', { onProgress });
+    return { earshot, model, loadSeconds: (performance.now() - started) / 1000 };
+  })();
+  browserModel.catch(() => (browserModel = undefined));
+  return browserModel;
+}
+
+/** A recording decoded by the browser, mixed to mono at 16 kHz, transcribed on the page. */
+async function transcribeFileInBrowser(file, setStatus) {
+  const { earshot, model } = await loadBrowserModel(setStatus);
+  setStatus(`Transcribing ${file.name} in this browser…`);
+  let audio;
+  try {
+    audio = await new OfflineAudioContext(1, 1, 16000).decodeAudioData(await file.arrayBuffer());
+  } catch {
+    throw new Error(`${file.name}: the browser cannot decode this file`);
+  }
+  const samples = new Float32Array(audio.length);
+  for (let c = 0; c < audio.numberOfChannels; c++) audio.getChannelData(c).forEach((s, i) => (samples[i] += s / audio.numberOfChannels));
+  return earshot.transcribeSamples(model, samples);
 }
 
 function finalText(result) {
@@ -106,6 +142,45 @@ class MicrophoneSession {
   }
 }
 
+/** The microphone recognised on the page: the same calls as MicrophoneSession, no server. */
+class BrowserSession {
+  constructor(view, setStatus) {
+    this.view = view;
+    this.setStatus = setStatus;
+  }
+
+  async start() {
+    const { earshot, model, loadSeconds } = await loadBrowserModel(this.setStatus);
+    this.setStatus('Asking for the microphone…');
+    this.microphone = await earshot.MicrophoneStream.start(model, {
+      stream: { words: true },
+      onPartial: (text) => this.view.showPartial(text),
+      onFinal: (result) => this.view.addFinal(finalText(result)),
+      onError: (error) => this.end(`Recognition failed: ${error.message}`),
+    });
+    this.setStatus(`Listening at ${this.microphone.sampleRate} Hz, recognising in this browser (model loaded in ${loadSeconds.toFixed(1)} s)`);
+  }
+
+  async stop() {
+    const microphone = this.microphone;
+    this.microphone = undefined;
+    if (!microphone) return;
+    this.setStatus('Finishing…');
+    await microphone.stop();
+    this.end('Stopped.');
+  }
+
+  end(status) {
+    this.setStatus(status);
+    this.onEnded?.();
+  }
+
+  releaseAudio() {
+    this.microphone?.stop();
+    this.microphone = undefined;
+  }
+}
+
 function openSocket(url) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url);
@@ -120,6 +195,10 @@ function showMicrophoneView() {
   const status = document.getElementById('status');
   const setStatus = (text) => (status.textContent = text);
   const view = new TranscriptView(document.getElementById('finals'), document.getElementById('partial'));
+  const modes = document.querySelectorAll('input[name="mode"]');
+  const initialMode = standalone ? 'browser' : params.get('mode');
+  for (const mode of modes) if (mode.value === initialMode) mode.checked = true;
+  const inBrowser = () => document.querySelector('input[name="mode"]:checked').value === 'browser';
   let session;
   const ended = () => {
     session = undefined;
@@ -132,7 +211,7 @@ function showMicrophoneView() {
     if (!file) return;
     setStatus(`Transcribing ${file.name}…`);
     try {
-      const transcript = await transcribeFile(file);
+      const transcript = inBrowser() ? await transcribeFileInBrowser(file, setStatus) : await transcribeFile(file);
       view.addFinal(transcript.text);
       setStatus(`${file.name}: ${transcript.duration.toFixed(1)} s of audio transcribed.`);
     } catch (error) {
@@ -144,7 +223,7 @@ function showMicrophoneView() {
       session.stop();
       return;
     }
-    session = new MicrophoneSession(view, setStatus);
+    session = inBrowser() ? new BrowserSession(view, setStatus) : new MicrophoneSession(view, setStatus);
     session.onEnded = ended;
     button.textContent = 'Stop';
     try {
@@ -218,7 +297,7 @@ function keepTokenInLinks() {
   }
 }
 
-const subscribing = params.get('view') === 'subscribe';
+const subscribing = !standalone && params.get('view') === 'subscribe';
 keepTokenInLinks();
 document.getElementById(subscribing ? 'nav-subscribe' : 'nav-mic').classList.add('active');
 document.getElementById(subscribing ? 'subscribe-view' : 'mic-view').hidden = false;

@@ -1,17 +1,15 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import wavefile from 'wavefile';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../../src/recognizer/index.js';
 import { createServer, type RunningServer } from '../../src/server/index.js';
 import { clip, frames, loadDefaultModel, VoskClient, wordErrorRate } from './helpers.js';
 import { SAMPLES_DIR } from '../helpers.js';
 import { expectWordErrorRateAtMost, wordErrorRateBound } from '../accuracy.js';
+import { fakeCaptureFile, launchChromium } from '../browser/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CLIP = 'cathy-arctic_a0040';
 const { pcm, reference } = clip(CLIP);
 
@@ -20,35 +18,11 @@ let server: RunningServer;
 let browser: Browser;
 let tmp: string;
 
-/** The clip then 2 s of silence, so each of Chromium's loops of the file ends in an endpoint. */
-async function fakeCaptureFile(): Promise<string> {
-  const padded = new Int16Array(pcm.length + 2 * 16000);
-  padded.set(pcm);
-  const wav = new wavefile.WaveFile();
-  wav.fromScratch(1, 16000, '16', padded);
-  const file = path.join(tmp, 'capture.wav');
-  await writeFile(file, wav.toBuffer());
-  return file;
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/install-system does)`);
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-web-'));
   model = await loadDefaultModel();
   server = await createServer({ model, port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${await fakeCaptureFile()}`,
-    ],
-  });
+  browser = await launchChromium(await fakeCaptureFile(pcm, tmp));
 });
 
 afterAll(async () => {
@@ -58,12 +32,17 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-async function openPage(query = ''): Promise<Page> {
+async function openPage(query = '', sockets: string[] = []): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
   page.on('pageerror', (error) => console.error('page error:', error));
+  page.on('websocket', (socket) => sockets.push(socket.url()));
   await page.goto(server.url + query);
   return page;
 }
+
+/** Chromium loops the file, and may start it anywhere: one of the finals is a whole loop. */
+const bestWordErrorRate = async (page: Page): Promise<number> =>
+  Math.min(1, ...(await texts(page, '#finals li')).map((t) => wordErrorRate(t, reference)));
 
 const texts = (page: Page, selector: string): Promise<string[]> => page.locator(selector).allTextContents();
 
@@ -72,9 +51,7 @@ describe('web page', () => {
     const page = await openPage();
     await page.click('#toggle');
     await page.waitForFunction(() => document.getElementById('partial')!.textContent !== '', null, { timeout: 30_000 });
-    // Chromium loops the file, and may start it anywhere: one of the finals is a whole loop.
-    const bestWordErrorRate = async (): Promise<number> => Math.min(1, ...(await texts(page, '#finals li')).map((t) => wordErrorRate(t, reference)));
-    await expect.poll(bestWordErrorRate, { timeout: 30_000, interval: 500 }).toBeLessThanOrEqual(wordErrorRateBound(0.5));
+    await expect.poll(() => bestWordErrorRate(page), { timeout: 30_000, interval: 500 }).toBeLessThanOrEqual(wordErrorRateBound(0.5));
     expect(await page.textContent('#status')).toMatch(/Listening at \d+ Hz/);
     await page.screenshot({ path: '/tmp/earshot-web-microphone.png' });
 
@@ -82,6 +59,49 @@ describe('web page', () => {
     await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Stopped.', null, { timeout: 20_000 });
     expect(await page.textContent('#toggle')).toBe('Start');
     await page.close();
+  });
+
+  it('recognises the microphone in the browser (?mode=browser): cross-origin isolated, no WebSocket opened', async () => {
+    const sockets: string[] = [];
+    const page = await openPage('?mode=browser', sockets);
+    expect(await page.isChecked('input[value="browser"]')).toBe(true);
+    await page.click('#toggle');
+    await page.waitForFunction(() => document.getElementById('partial')!.textContent !== '', null, { timeout: 60_000 });
+    await expect.poll(() => bestWordErrorRate(page), { timeout: 60_000, interval: 500 }).toBeLessThanOrEqual(wordErrorRateBound(0.35));
+    expect(await page.textContent('#status')).toMatch(/^Listening at \d+ Hz, recognising in this browser \(model loaded in [\d.]+ s\)$/);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.screenshot({ path: '/tmp/earshot-web-in-browser.png' });
+    await page.click('#toggle');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Stopped.', null, { timeout: 20_000 });
+    expect(sockets).toEqual([]);
+
+    await page.setInputFiles('#file', path.join(SAMPLES_DIR, `${CLIP}.wav`));
+    await page.waitForFunction(() => /s of audio transcribed/.test(document.getElementById('status')!.textContent!), null, { timeout: 30_000 });
+    expectWordErrorRateAtMost(wordErrorRate((await texts(page, '#finals li')).at(-1)!, reference), 0.35);
+    expect(sockets).toEqual([]);
+    await page.close();
+  });
+
+  it('serves the browser build and the model with their types, cross-origin isolation, gzip and ETags', async () => {
+    const page = await fetch(server.url);
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(page.headers.get('content-security-policy')).toContain("'wasm-unsafe-eval'");
+    const types = { 'earshot.js': 'text/javascript', 'ort-wasm-simd-threaded.mjs': 'text/javascript', 'ort-wasm-simd-threaded.wasm': 'application/wasm', 'model/model.json': 'application/json', 'model/model.onnx': 'application/octet-stream', 'model/lm.bin': 'application/octet-stream' };
+    for (const [file, type] of Object.entries(types)) {
+      const response = await fetch(server.url + file);
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get('content-type'), file).toMatch(new RegExp(`^${type}`));
+      expect(response.headers.get('cross-origin-embedder-policy'), file).toBe('require-corp');
+      const etag = response.headers.get('etag')!;
+      await response.arrayBuffer();
+      expect((await fetch(server.url + file, { headers: { 'if-none-match': etag } })).status, file).toBe(304);
+    }
+    const wasm = await fetch(server.url + 'ort-wasm-simd-threaded.wasm');
+    expect(wasm.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(wasm.headers.get('content-length'))).toBeLessThan((await wasm.arrayBuffer()).byteLength / 2);
+    expect((await fetch(server.url + 'model/model.onnx')).headers.get('content-encoding')).toBeNull();
+    expect((await fetch(server.url + 'model/other.bin')).status).toBe(404);
   });
 
   it('transcribes a file picked on the page through POST /transcribe, and reports one it cannot decode', async () => {
