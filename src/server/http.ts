@@ -36,6 +36,7 @@ const CONTENT_TYPES: Record<string, string> = {
  * it compile its WebAssembly.
  */
 const HEADERS = {
+  'cache-control': 'no-cache',
   'x-content-type-options': 'nosniff',
   'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:",
   'cross-origin-opener-policy': 'same-origin',
@@ -86,7 +87,7 @@ export async function staticFiles(dir: string = WEB_DIR, buildDir: string = WEB_
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     const file = files.get(pathname);
     const asset = assets.get(pathname);
-    if (file) sendBody(request, response, 200, { ...HEADERS, 'cache-control': 'no-cache', 'content-type': file.type }, file.body);
+    if (file) sendBody(request, response, { ...HEADERS, 'content-type': file.type }, file.body);
     else if (asset) serveAsset(request, response, asset).catch(() => response.headersSent || sendNotFound(response));
     else sendNotFound(response);
   };
@@ -97,23 +98,29 @@ type AssetServer = (request: IncomingMessage, response: ServerResponse, file: st
 function assetServer(): AssetServer {
   /** Each file's gzipped body, for the version its ETag names. */
   const gzipped = new Map<string, { etag: string; body: Promise<Buffer> }>();
+  const gzipOf = (file: string, etag: string): Promise<Buffer> => {
+    const made = gzipped.get(file);
+    if (made?.etag === etag) return made.body;
+    const body = readFile(file).then((bytes) => gzipAsync(bytes));
+    body.catch(() => gzipped.delete(file));
+    gzipped.set(file, { etag, body });
+    return body;
+  };
   return async (request, response, file) => {
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return sendNotFound(response);
     const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
-    const headers: Record<string, string> = { ...HEADERS, 'cache-control': 'no-cache', etag, 'content-type': CONTENT_TYPES[path.extname(file)]!, vary: 'accept-encoding' };
+    const headers: Record<string, string> = { ...HEADERS, etag, 'content-type': CONTENT_TYPES[path.extname(file)]!, vary: 'accept-encoding' };
     if (request.headers['if-none-match'] === etag) return void response.writeHead(304, headers).end();
-    const body = readFile(file);
     if (INCOMPRESSIBLE.has(path.extname(file)) || !/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
-      return sendBody(request, response, 200, headers, await body);
+      return sendBody(request, response, headers, await readFile(file));
     }
-    if (gzipped.get(file)?.etag !== etag) gzipped.set(file, { etag, body: body.then((bytes) => gzipAsync(bytes)) });
-    sendBody(request, response, 200, { ...headers, 'content-encoding': 'gzip' }, await gzipped.get(file)!.body);
+    sendBody(request, response, { ...headers, 'content-encoding': 'gzip' }, await gzipOf(file, etag));
   };
 }
 
-function sendBody(request: IncomingMessage, response: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): void {
-  response.writeHead(status, { ...headers, 'content-length': body.length });
+function sendBody(request: IncomingMessage, response: ServerResponse, headers: Record<string, string>, body: Buffer): void {
+  response.writeHead(200, { ...headers, 'content-length': body.length });
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 

@@ -12,18 +12,23 @@ window.loadModel = async (url, options = {}) => {
 };
 
 /**
- * Feeds samples in `chunk`-sample pieces, as a microphone would, and returns every result in order
- * (a partial after each piece, the finals of endpoints, then the stream's final) and the time it took.
+ * Feeds samples in `chunk`-sample pieces, as a microphone would (`realTime`: no faster than one),
+ * and returns every result in order (a partial after each piece, the finals of endpoints, then the
+ * stream's final), the time it took and when the first words showed.
  */
-window.recognise = async (url, samples, { chunk = 1600, context, ...options } = {}) => {
+window.recognise = async (url, samples, { chunk = 1600, context, realTime = false, ...options } = {}) => {
   const stream = models.get(url).createStream({ ...options, context: context && earshot.compileContext(context) });
   const audio = Float32Array.from(samples);
   const results = [];
   const started = performance.now();
+  let firstWordsMs;
   for (let i = 0; i < audio.length; i += chunk) {
+    const due = started + ((i + chunk) / 16000) * 1000;
+    if (realTime) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     if (await stream.acceptWaveform(audio.subarray(i, i + chunk))) while (stream.pendingFinals() > 0) results.push(stream.result());
     else results.push(stream.partialResult());
+    firstWordsMs ??= results.at(-1).partial || results.at(-1).text ? performance.now() - started : undefined;
   }
   results.push(await stream.finalResult());
-  return { results, ms: performance.now() - started };
+  return { results, ms: performance.now() - started, firstWordsMs };
 };

@@ -80,7 +80,7 @@ describe('the browser build (earshot/web) on a plain static server', () => {
       expectSameResults(await recogniseInPage(page, audio, options), nodeResults);
     }
     await page.close();
-  });
+  }, 120_000);
 
   it('rejects Model.load with a message naming the URL that failed', async () => {
     const page = await harness();
@@ -119,5 +119,5 @@ describe('the browser build (earshot/web) on a plain static server', () => {
     await page.waitForFunction(() => document.getElementById('status')!.textContent === 'Stopped.', null, { timeout: 20_000 });
     expect(sockets).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 });

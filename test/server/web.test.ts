@@ -80,7 +80,7 @@ describe('web page', () => {
     expectWordErrorRateAtMost(wordErrorRate((await texts(page, '#finals li')).at(-1)!, reference), 0.35);
     expect(sockets).toEqual([]);
     await page.close();
-  });
+  }, 150_000);
 
   it('serves the browser build and the model with their types, cross-origin isolation, gzip and ETags', async () => {
     const page = await fetch(server.url);
