@@ -1,7 +1,6 @@
 import * as ort from 'onnxruntime-web/wasm';
-import type { AcousticModel, ForwardState, WindowOutput } from './acoustic-model.js';
 import { ModelLoadError, type ModelMetadata } from './metadata.js';
-import { initialForwardState, windowInputs, windowOutput } from './window-tensors.js';
+import { firstLine, SessionAcousticModel } from './window-tensors.js';
 
 export interface WebModelOptions {
   /**
@@ -16,8 +15,10 @@ export interface WebModelOptions {
  * graph on its WebAssembly backend (SIMD, and threads where the page allows them). The runtime's
  * .wasm and .mjs files are fetched from beside this module, never from elsewhere.
  */
-export class WebOnnxAcousticModel implements AcousticModel {
-  private constructor(readonly metadata: ModelMetadata, private readonly session: ort.InferenceSession) {}
+export class WebOnnxAcousticModel extends SessionAcousticModel {
+  private constructor(metadata: ModelMetadata, session: ort.InferenceSession) {
+    super(metadata, session, ({ data, dims }) => new ort.Tensor('float32', data, dims));
+  }
 
   /** The model from model.onnx's bytes; `source` names them in errors. */
   static async create(metadata: ModelMetadata, onnx: Uint8Array, source: string, options: WebModelOptions = {}): Promise<WebOnnxAcousticModel> {
@@ -27,23 +28,7 @@ export class WebOnnxAcousticModel implements AcousticModel {
       const session = await ort.InferenceSession.create(onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
       return new WebOnnxAcousticModel(metadata, session);
     } catch (error) {
-      throw new ModelLoadError(`${source}: cannot load the ONNX model (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`);
+      throw new ModelLoadError(`${source}: cannot load the ONNX model (${firstLine(error)})`);
     }
-  }
-
-  initialState(views = 1): ForwardState {
-    return initialForwardState(this.metadata, views);
-  }
-
-  async runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput> {
-    const inputs = windowInputs(this.metadata, chunk, lookahead, state);
-    const feeds = Object.fromEntries(Object.entries(inputs).map(([name, { data, dims }]) => [name, new ort.Tensor('float32', data, dims)]));
-    const result = await this.session.run(feeds);
-    const output = (name: string): Float32Array => result[name].data as Float32Array;
-    return windowOutput(this.metadata, chunk.length, output('logprobs'), { h: output('hn'), c: output('cn') });
-  }
-
-  async release(): Promise<void> {
-    await this.session.release();
   }
 }

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import ort from 'onnxruntime-node';
-import type { AcousticModel, ForwardState, WindowOutput } from './acoustic-model.js';
 import { readModelMetadata } from './metadata-file.js';
 import { ModelLoadError, type ModelMetadata } from './metadata.js';
-import { initialForwardState, windowInputs, windowOutput } from './window-tensors.js';
+import { firstLine, SessionAcousticModel } from './window-tensors.js';
 
 // onnxruntime 1.29+ on Linux starts Microsoft's 1DS telemetry when its environment is created (at the
 // first session), and that runs libstdc++ std::regex over /proc/self/cmdline, which recurses once per
@@ -25,12 +24,14 @@ export interface ModelOptions {
 }
 
 /** The one module that imports onnxruntime-node. */
-export class OnnxAcousticModel implements AcousticModel {
+export class OnnxAcousticModel extends SessionAcousticModel {
   private constructor(
-    readonly metadata: ModelMetadata,
-    private readonly session: ort.InferenceSession,
+    metadata: ModelMetadata,
+    session: ort.InferenceSession,
     readonly provider: ExecutionProvider,
-  ) {}
+  ) {
+    super(metadata, session, ({ data, dims }) => new ort.Tensor('float32', data, dims));
+  }
 
   static async load(dir: string, options: ModelOptions = {}): Promise<OnnxAcousticModel> {
     const metadata = await readModelMetadata(dir);
@@ -55,24 +56,4 @@ export class OnnxAcousticModel implements AcousticModel {
       throw new ModelLoadError(`${file}: cannot load the ONNX model (${firstLine(error)})`);
     }
   }
-
-  initialState(views = 1): ForwardState {
-    return initialForwardState(this.metadata, views);
-  }
-
-  async runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput> {
-    const inputs = windowInputs(this.metadata, chunk, lookahead, state);
-    const feeds = Object.fromEntries(Object.entries(inputs).map(([name, { data, dims }]) => [name, new ort.Tensor('float32', data, dims)]));
-    const result = await this.session.run(feeds);
-    const output = (name: string): Float32Array => result[name].data as Float32Array;
-    return windowOutput(this.metadata, chunk.length, output('logprobs'), { h: output('hn'), c: output('cn') });
-  }
-
-  async release(): Promise<void> {
-    await this.session.release();
-  }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }

@@ -1,4 +1,4 @@
-import type { ForwardState, WindowOutput } from './acoustic-model.js';
+import type { AcousticModel, ForwardState, WindowOutput } from './acoustic-model.js';
 import type { ModelMetadata } from './metadata.js';
 
 /** A tensor for the ONNX graph, before a runtime wraps it. */
@@ -29,4 +29,40 @@ export function windowOutput(meta: ModelMetadata, chunkLength: number, logprobs:
 export function initialForwardState(meta: ModelMetadata, views: number): ForwardState {
   const size = meta.layers * views * meta.hidden;
   return { h: new Float32Array(size), c: new Float32Array(size) };
+}
+
+/** What runWindow needs of an onnxruntime InferenceSession, which onnxruntime-node's and -web's both are. */
+export interface WindowSession {
+  run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown }>>;
+  release(): Promise<void>;
+}
+
+/** The AcousticModel over either runtime's session; `tensor` wraps data in that runtime's Tensor. */
+export class SessionAcousticModel implements AcousticModel {
+  protected constructor(
+    readonly metadata: ModelMetadata,
+    private readonly session: WindowSession,
+    private readonly tensor: (input: TensorData) => unknown,
+  ) {}
+
+  initialState(views = 1): ForwardState {
+    return initialForwardState(this.metadata, views);
+  }
+
+  async runWindow(chunk: Float32Array, lookahead: Float32Array, state: ForwardState): Promise<WindowOutput> {
+    const inputs = windowInputs(this.metadata, chunk, lookahead, state);
+    const feeds = Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, this.tensor(input)]));
+    const result = await this.session.run(feeds);
+    const output = (name: string): Float32Array => result[name].data as Float32Array;
+    return windowOutput(this.metadata, chunk.length, output('logprobs'), { h: output('hn'), c: output('cn') });
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** An error's first line, for load errors that name the file. */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
