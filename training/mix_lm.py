@@ -33,14 +33,8 @@ def read_arpa(path):
 
 
 class BackoffLM:
-    def __init__(self, path):
-        self.probs, self.backoffs = read_arpa(path)
-
-    @classmethod
-    def of(cls, probs, backoffs):
-        lm = cls.__new__(cls)
-        lm.probs, lm.backoffs = probs, backoffs
-        return lm
+    def __init__(self, probs, backoffs):
+        self.probs, self.backoffs = probs, backoffs
 
     def prob(self, ngram):
         """P(last word | the rest), backing off as the ARPA format defines, not in log space."""
@@ -58,7 +52,7 @@ def mix(a, b, weight):
             probs[ngram] = LOG10_ZERO  # <s> is only ever a history
         else:
             probs[ngram] = math.log10(weight * a.prob(ngram) + (1 - weight) * b.prob(ngram))
-    mixed = BackoffLM.of(probs, {})
+    mixed = BackoffLM(probs, {})
     for length in range(1, max(map(len, probs))):
         mixed.backoffs.update(backoff_weights(mixed, length))
     return mixed
@@ -96,7 +90,7 @@ def main():
     p.add_argument("--weight", type=float, default=0.5, help="the first model's share")
     p.add_argument("--out", required=True)
     args = p.parse_args()
-    mixed = mix(BackoffLM(args.first), BackoffLM(args.second), args.weight)
+    mixed = mix(BackoffLM(*read_arpa(args.first)), BackoffLM(*read_arpa(args.second)), args.weight)
     write_arpa(args.out, mixed.probs, mixed.backoffs)
     print(f"wrote {args.out}: " + ", ".join(f"{sum(len(n) == k for n in mixed.probs)} {k}-grams" for k in (1, 2, 3)))
 
