@@ -99,6 +99,21 @@ export function table(header, rows) {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+/** Exits with the Debian packages to install when a command the bench runs is not on PATH. */
+export function requireCommands(packagesByCommand) {
+  const missing = Object.entries(packagesByCommand).filter(([command]) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return;
+  console.error(`missing ${missing.map(([c]) => c).join(', ')}: apt-get install ${[...new Set(missing.map(([, p]) => p))].join(' ')}`);
+  process.exit(2);
+}
+
 export function argValue(name, fallback) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;

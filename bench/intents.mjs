@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileContext, decodeAudioFile, Model, transcribeSamples } from '../dist/index.js';
-import { measure, prepareSet, ROOT, SHARED } from './common.mjs';
+import { measure, prepareSet, requireCommands, ROOT, SHARED } from './common.mjs';
 import { seededRandom } from './fuzz/mutations.mjs';
 
 const { values } = parseArgs({
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     snr: { type: 'string', default: 'clean,24,18,12,6' },
   },
 });
+requireCommands({ flite: 'flite', 'espeak-ng': 'espeak-ng', opusdec: 'opus-tools', pocketsphinx_batch: 'pocketsphinx' });
 const LIMIT = Number(values.limit);
 const CONDITIONS = values.snr.split(',').map((s) => (s === 'clean' ? null : Number(s)));
 const CACHE = path.join(ROOT, 'cache', 'intents');
