@@ -1,5 +1,5 @@
 // Shared by the bench scripts: dev sets decoded to WAV, measured child processes, pocketsphinx, scoring.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,14 +101,8 @@ export function table(header, rows) {
 
 /** Exits with the Debian packages to install when a command the bench runs is not on PATH. */
 export function requireCommands(packagesByCommand) {
-  const missing = Object.entries(packagesByCommand).filter(([command]) => {
-    try {
-      execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  // As test/helpers.ts's hasTool: only a command that cannot be spawned sets `error`.
+  const missing = Object.entries(packagesByCommand).filter(([command]) => spawnSync(command, ['--version']).error);
   if (missing.length === 0) return;
   console.error(`missing ${missing.map(([c]) => c).join(', ')}: apt-get install ${[...new Set(missing.map(([, p]) => p))].join(' ')}`);
   process.exit(2);
