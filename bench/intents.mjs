@@ -189,11 +189,12 @@ for (const [k, file] of contexts.entries()) {
   process.stderr.write(`${file}: ${LIMIT} commands\n`);
 }
 
-// Real speech: speechcommands' command words, evenly spaced through the manifest (many speakers).
+// Real speech: speechcommands' command words, evenly spaced through the manifest (many speakers), from
+// the speakers training leaves out (ids starting 0-3, training/corpora.py HELD_OUT_SPEAKER_PREFIXES).
 const voiceControl = compileContext(VOICE_CONTROL);
 const commandRows = readFileSync(path.join(SHARED, 'corpora', 'speechcommands', 'manifest.tsv'), 'utf8')
   .trim().split('\n').slice(1).map((l) => l.split('\t'))
-  .filter(([, text]) => ['up', 'down', 'left', 'right', 'on', 'off', 'yes', 'no', 'stop', 'go'].includes(text));
+  .filter(([, text, speaker]) => /^[0-3]/.test(speaker) && ['up', 'down', 'left', 'right', 'on', 'off', 'yes', 'no', 'stop', 'go'].includes(text));
 for (let i = 0; i < LIMIT * 2; i++) {
   const [audio, text] = commandRows[Math.floor((i * commandRows.length) / (LIMIT * 2))];
   const wav = path.join(CACHE, audio.replace(/[/.]/g, '_') + '.wav');

@@ -53,18 +53,30 @@ def batches(utterances, max_frames, rng):
     return out
 
 
-def collate(batch, stack):
+def collate(batch, stack, rates=None):
     """Padded features [B, T, F] (each padded to a multiple of `stack` by repeating its last frame,
-    as inference does), lengths, and CTC targets."""
-    lengths = [math.ceil(len(u.features) / stack) * stack for u in batch]
-    x = np.zeros((len(batch), max(lengths), batch[0].features.shape[1]), dtype=np.float32)
-    for i, u in enumerate(batch):
-        n = len(u.features)
-        x[i, :n] = u.features
-        x[i, n : lengths[i]] = u.features[-1]
+    as inference does), lengths, and CTC targets. `rates` stretches each utterance in time
+    (stretch_time) first."""
+    frames = [u.features for u in batch] if rates is None else [stretch_time(u.features, r) for u, r in zip(batch, rates)]
+    lengths = [math.ceil(len(f) / stack) * stack for f in frames]
+    x = np.zeros((len(batch), max(lengths), frames[0].shape[1]), dtype=np.float32)
+    for i, f in enumerate(frames):
+        x[i, : len(f)] = f
+        x[i, len(f) : lengths[i]] = f[-1]
     targets = torch.tensor([l for u in batch for l in u.labels], dtype=torch.long)
     target_lengths = torch.tensor([len(u.labels) for u in batch], dtype=torch.long)
     return torch.from_numpy(x), torch.tensor(lengths), targets, target_lengths
+
+
+def stretch_time(features, rate):
+    """Tempo perturbation: the frames resampled by linear interpolation to len / rate, so the words
+    come `rate` times as fast with the voice's pitch and formants unchanged."""
+    n = len(features)
+    position = np.linspace(0, n - 1, max(1, round(n / rate)))
+    lower = np.floor(position).astype(np.int64)
+    upper = np.minimum(lower + 1, n - 1)
+    frac = (position - lower)[:, None]
+    return features[lower] * (1 - frac) + features[upper] * frac
 
 
 def warp_frequency(x, rng, low=0.88, high=1.12):

@@ -50,6 +50,7 @@ def parse_args():
     p.add_argument("--lr", type=float, default=1.5e-3)
     p.add_argument("--lr-decay", type=float, default=0.93, help="per epoch")
     p.add_argument("--warmup", type=int, default=400)
+    p.add_argument("--tempo", type=float, default=0.1, help="each utterance's speaking rate drawn from 1 +- this")
     p.add_argument("--lc-prob", type=float, default=0.5, help="share of batches run latency-controlled")
     p.add_argument("--chunk", type=int, nargs="+", default=[8, 12], help="model frames per chunk")
     p.add_argument("--lookahead", type=int, default=4)
@@ -172,7 +173,8 @@ def committed_state(weights):
 def train_step(model, opt, ctc, batch, aug, lr, args, world):
     """One optimiser step on one batch (augmented, whole-utterance or latency-controlled); its loss."""
     chunk = aug.choice(args.chunk) if aug.random() < args.lc_prob else None
-    x, lengths, targets, target_lengths = collate(batch, args.stack)
+    rates = [aug.uniform(1 - args.tempo, 1 + args.tempo) for _ in batch] if args.tempo else None
+    x, lengths, targets, target_lengths = collate(batch, args.stack, rates)
     x = spec_augment(warp_frequency(x, aug), lengths, aug)
     x, targets, target_lengths = x.to(args.device), targets.to(args.device), target_lengths.to(args.device)
     logprobs, out_lengths = model(x, lengths, chunk, args.lookahead)
