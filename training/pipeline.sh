@@ -22,12 +22,16 @@ done
 # augmented copies are drawn once more (the speaker column is field 5).
 [ -f $F/real-aug/so762.tsv ] || awk -F'\t' 'NR == 1 || $5 ~ /^so762_/' $F/real-aug/index.tsv > $F/real-aug/so762.tsv
 
+# A committed checkpoint carries training on where the last machine's cache/ was lost; it is deleted when
+# its successor ships.
+init=models/en-bilstm/model.pt
+[ -f training/checkpoint.pt ] && init=training/checkpoint.pt
 /usr/bin/python3 training/train.py \
   --train $F/real/index.tsv --train $F/real-aug/index.tsv:0.3 --train $F/synth/index.tsv:0.6 \
   --train $F/real-aug/so762.tsv:0.5 --train $F/real-noisy/index.tsv:0.4 --train $F/real-far/index.tsv:0.3 \
   --train $F/nonspeech/index.tsv:0.2 \
   --dev an4=$F/dev-an4/index.tsv --dev so762=$F/dev-so762/index.tsv --dev libri=$F/dev-libri/index.tsv \
-  --out cache/train --init models/en-bilstm/model.pt --max-frames 12000 --lc-prob 0.25 --workers "$(getconf _NPROCESSORS_ONLN)" \
+  --out cache/train --init $init --max-frames 12000 --lc-prob 0.25 --workers "$(getconf _NPROCESSORS_ONLN)" \
   --minutes "$minutes" "$@"
 
 [ -f cache/train/best.pt ] || { echo "no best checkpoint: no finished epoch beat the weights training started from"; exit 1; }

@@ -157,10 +157,14 @@ def main():
         pass
 
 
-def committed_state(weights):
-    """The epoch count, history and CPU time of a committed model, from the model.json beside its weights,
-    so training resumed from it continues its learning-rate schedule and provenance. The optimizer's
-    state is not committed, so the learning rate warms up again."""
+def committed_state(weights, ckpt):
+    """The epoch count, history and CPU time of committed weights, so training resumed from them continues
+    its learning-rate schedule and provenance: an epoch checkpoint (training/checkpoint.pt) carries them
+    itself, a shipped model.pt in the model.json beside it. The optimizer's state is not committed, so the
+    learning rate warms up again."""
+    if ckpt.get("epoch"):
+        return {"epoch": ckpt["epoch"], "history": ckpt.get("history") or [],
+                "cpu_seconds": ckpt.get("cpu_hours", 0.0) * 3600, "gpu_seconds": ckpt.get("gpu_hours", 0.0) * 3600}
     meta_path = weights.with_name("model.json")
     if not meta_path.exists():
         return {}
@@ -219,7 +223,7 @@ def train(rank, args):
     elif args.init:
         ckpt = torch.load(args.init, map_location=args.device)
         model.load_state_dict(ckpt["model"])
-        state.update(committed_state(Path(args.init)), best=ckpt.get("dev_wer", float("inf")))
+        state.update(committed_state(Path(args.init), ckpt), best=ckpt.get("dev_wer", float("inf")))
         log(f"initialised from {args.init} at epoch {state['epoch']}", flush=True)
     else:
         everything = [u for utts, _ in train_sets for u in utts]
