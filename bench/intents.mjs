@@ -4,7 +4,9 @@
 //   npm run build && node bench/intents.mjs --limit 20
 //
 // Commands are random paths through each context, spoken by synthetic voices (flite kal, slt, rms,
-// awb; espeak-ng en-us) and real single command words (speechcommands, 239 speakers). Noise is
+// awb; espeak-ng en-us); real single command words (speechcommands, 239 speakers); and real census
+// entries (AN4 test: answers, digit strings, spelled names, dates; speakers no model trained on) that
+// contexts/census.rhino.yml holds. Noise is
 // speechcommands' background noise, mixed as Picovoice's speech-to-intent benchmark mixes it: the
 // SNR is the ratio of the loudest 2048-sample frame's energy in the speech and in the noise.
 // Out-of-context speech: speechocean762 dev sentences decoded against the smart-home contexts.
@@ -113,14 +115,41 @@ function mix(speech, bed, snr, next) {
   return out;
 }
 
-/** The word graph as a JSGF grammar: a rule per state, each arc an alternative, the final state <NULL>. */
+/** The states reached from `state` through epsilon arcs alone, `state` included. */
+function epsilonClosure(graph, state) {
+  const seen = new Set([state]);
+  for (const s of seen) for (const arc of graph.epsilons[s]) seen.add(arc.to);
+  return [...seen];
+}
+
+/**
+ * The word graph as a JSGF grammar, minimised: a rule per set of word sequences that can follow a
+ * state (its epsilon closure's word arcs, <NULL> where that holds the final state), so states with the
+ * same future share one rule, and each rule names each next rule once: pocketsphinx copies a rule
+ * wherever it is named, so a rule per graph state (census.rhino.yml has 3,600) or a word per
+ * alternative ran out of memory. Context graphs have no cycles.
+ */
 function jsgf(graph) {
-  const rules = graph.words.map((words, s) => {
-    if (s === graph.final) return `<s${s}> = <NULL>;`;
-    const alternatives = [...words.map((a) => `${a.word} <s${a.to}>`), ...graph.epsilons[s].map((a) => `<s${a.to}>`)];
-    return `${s === graph.start ? 'public ' : ''}<s${s}> = ${alternatives.join(' | ')};`;
-  });
-  return `#JSGF V1.0;\ngrammar context;\n${rules.join('\n')}\n`;
+  const ruleOfBody = new Map();
+  const ruleOfState = new Map();
+  const ruleFor = (state) => {
+    if (ruleOfState.has(state)) return ruleOfState.get(state);
+    const closure = epsilonClosure(graph, state);
+    const wordsByNext = new Map();
+    for (const arc of closure.flatMap((t) => graph.words[t])) {
+      const next = ruleFor(arc.to);
+      wordsByNext.set(next, new Set([...(wordsByNext.get(next) ?? []), arc.word]));
+    }
+    const alternatives = [...wordsByNext].map(([next, words]) => `(${[...words].sort().join(' | ')}) <r${next}>`).sort();
+    if (closure.includes(graph.final)) alternatives.push('<NULL>');
+    const body = alternatives.join(' | ');
+    if (!ruleOfBody.has(body)) ruleOfBody.set(body, ruleOfBody.size);
+    ruleOfState.set(state, ruleOfBody.get(body));
+    return ruleOfBody.get(body);
+  };
+  const start = ruleFor(graph.start);
+  const rules = [...ruleOfBody].map(([body, rule]) => `<r${rule}> = ${body};`);
+  return `#JSGF V1.0;\ngrammar context;\npublic <command> = <r${start}>;\n${rules.join('\n')}\n`;
 }
 
 /** 16-bit mono 16 kHz WAV bytes. */
@@ -155,17 +184,17 @@ function cpuSeconds(start) {
 const model = await Model.load(undefined, { lm: false });
 const bed = await noiseBed();
 const next = seededRandom(7);
-/** Per condition: [confidence of a right intent, or -1] per command. */
-const scores = new Map(CONDITIONS.map((c) => [c, []]));
-const realScores = new Map(CONDITIONS.map((c) => [c, []]));
+const KINDS = ['synthetic', 'speechcommands', 'an4'];
+/** Per kind of speech and condition: [confidence of a right intent, or -1] per command. */
+const scores = Object.fromEntries(KINDS.map((k) => [k, new Map(CONDITIONS.map((c) => [c, []]))]));
 const cpu = { greedy: 0, context: 0, audio: 0 };
 
 /** Every clip earshot heard, by context, for pocketsphinx to hear too. */
 const heard = [];
 
-async function run(context, samples, expected, condition, into) {
+async function run(context, samples, expected, condition, kind) {
   const clip = mix(samples, bed, condition, next);
-  if (heard.at(-1)?.context !== context) heard.push({ context, clips: [] });
+  if (heard.at(-1)?.context !== context) heard.push({ context, kind, clips: [] });
   heard.at(-1).clips.push({ clip, expected, condition });
   let start = process.cpuUsage();
   const result = await transcribeSamples(model, clip, { context, minIntentConfidence: 0 });
@@ -174,7 +203,7 @@ async function run(context, samples, expected, condition, into) {
   await transcribeSamples(model, clip);
   cpu.greedy += cpuSeconds(start);
   cpu.audio += clip.length / 16000;
-  into.get(condition).push(same(result.intent, expected) ? result.intent.confidence : -1);
+  scores[kind].get(condition).push(same(result.intent, expected) ? result.intent.confidence : -1);
   return result;
 }
 
@@ -184,7 +213,7 @@ for (const [k, file] of contexts.entries()) {
   for (let i = 0; i < LIMIT; i++) {
     const words = sampleSentence(context.graph, next);
     const samples = await decodeAudioFile(synthesize(words, VOICES[(i + k) % VOICES.length]));
-    for (const condition of CONDITIONS) await run(context, samples, context.parse(words), condition, scores);
+    for (const condition of CONDITIONS) await run(context, samples, context.parse(words), condition, 'synthetic');
   }
   process.stderr.write(`${file}: ${LIMIT} commands\n`);
 }
@@ -200,13 +229,22 @@ for (let i = 0; i < LIMIT * 2; i++) {
   const wav = path.join(CACHE, audio.replace(/[/.]/g, '_') + '.wav');
   if (!existsSync(wav)) execFileSync('opusdec', ['--quiet', '--rate', '16000', path.join(SHARED, 'corpora', 'speechcommands', audio), wav]);
   const samples = await decodeAudioFile(wav);
-  for (const condition of CONDITIONS) await run(voiceControl, samples, voiceControl.parse([text]), condition, realScores);
+  for (const condition of CONDITIONS) await run(voiceControl, samples, voiceControl.parse([text]), condition, 'speechcommands');
 }
 process.stderr.write(`speechcommands: ${LIMIT * 2} words\n`);
 
+const census = compileContext(readFileSync(path.join(ROOT, 'contexts', 'census.rhino.yml'), 'utf8'), { file: 'census.rhino.yml' });
+const censusEntries = prepareSet({ name: 'an4-test', corpus: 'an4', split: 'test' })
+  .utterances.map((u) => ({ ...u, expected: census.parse(u.reference.split(' ')) })).filter((u) => u.expected);
+for (const u of censusEntries) {
+  const samples = await decodeAudioFile(u.wav);
+  for (const condition of CONDITIONS) await run(census, samples, u.expected, condition, 'an4');
+}
+process.stderr.write(`an4: ${censusEntries.length} census entries\n`);
+
 // The comparison: pocketsphinx (Debian's, en-us model) with the same contexts as JSGF grammars, on the same clips.
-const sphinx = { synthetic: new Map(CONDITIONS.map((c) => [c, []])), real: new Map(CONDITIONS.map((c) => [c, []])), cpu: 0, audio: 0 };
-for (const { context, clips } of heard) {
+const sphinx = { ...Object.fromEntries(KINDS.map((k) => [k, new Map(CONDITIONS.map((c) => [c, []]))])), cpu: 0, audio: 0 };
+for (const { context, kind, clips } of heard) {
   const dir = path.join(CACHE, 'pocketsphinx');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -227,7 +265,7 @@ for (const { context, clips } of heard) {
   clips.forEach((c, i) => {
     const words = (hyps.get(`c${i}`) ?? '').split(' ').filter(Boolean);
     const match = context.parse(words);
-    sphinx[context === voiceControl ? 'real' : 'synthetic'].get(c.condition).push(same(match && { name: match.intent, slots: match.slots }, c.expected) ? 1 : -1);
+    sphinx[kind].get(c.condition).push(same(match && { name: match.intent, slots: match.slots }, c.expected) ? 1 : -1);
     sphinx.audio += c.clip.length / 16000;
   });
 }
@@ -246,11 +284,13 @@ const THRESHOLDS = [0, 0.15, 0.2, 0.25, 0.3, 0.4];
 const rate = (list, t) => (100 * list.filter((c) => c >= t && c >= 0).length) / list.length;
 const label = (c) => (c === null ? 'clean' : `${c} dB`);
 console.log(`\nCommand acceptance (intent and every slot right), % of commands, by rejection threshold (minIntentConfidence)`);
-console.log(`synthetic: ${LIMIT} random commands of each of ${contexts.length} contexts, ${VOICES.length} voices; real: ${LIMIT * 2} speechcommands words`);
+console.log(`synthetic: ${LIMIT} random commands of each of ${contexts.length} contexts, ${VOICES.length} voices; ` +
+  `speechcommands: ${LIMIT * 2} words; an4: ${censusEntries.length} census entries`);
 console.log(['condition', ...THRESHOLDS.map((t) => `t=${t}`)].join('\t'));
-for (const condition of CONDITIONS) console.log([`synthetic ${label(condition)}`, ...THRESHOLDS.map((t) => rate(scores.get(condition), t).toFixed(1))].join('\t'));
-for (const condition of CONDITIONS) console.log([`real ${label(condition)}`, ...THRESHOLDS.map((t) => rate(realScores.get(condition), t).toFixed(1))].join('\t'));
-for (const kind of ['synthetic', 'real']) {
+for (const kind of KINDS) {
+  for (const condition of CONDITIONS) console.log([`${kind} ${label(condition)}`, ...THRESHOLDS.map((t) => rate(scores[kind].get(condition), t).toFixed(1))].join('\t'));
+}
+for (const kind of KINDS) {
   for (const condition of CONDITIONS) console.log([`pocketsphinx JSGF, ${kind} ${label(condition)}`, rate(sphinx[kind].get(condition), 0).toFixed(1)].join('\t'));
 }
 console.log([`false acceptance, ${oov.length} so762 sentences`, ...THRESHOLDS.map((t) => rate(oov, t).toFixed(1))].join('\t'));

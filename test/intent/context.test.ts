@@ -82,6 +82,15 @@ describe('compileContext', () => {
     expect(hassil.parse(words('turn the volume down'))).toEqual({ intent: 'HassSetVolume', slots: { direction: 'down' } });
   });
 
+  it("reads the census context's digit strings, spellings and dates", () => {
+    const census = compileContext(contextFile('census.rhino.yml'));
+    expect(census.parse(words('one five two oh three'))).toEqual({ intent: 'digits', slots: { d1: 'one', d2: 'five', d3: 'two', d4: 'oh', d5: 'three' } });
+    expect(census.parse(words('p o w e l l'))).toEqual({ intent: 'spell', slots: { l1: 'p', l2: 'o', l3: 'w', l4: 'e', l5: 'l', l6: 'l' } });
+    expect(census.parse(words('may second nineteen sixty five'))).toEqual({ intent: 'date', slots: { month: 'may', day: 'second', year: 'sixty five' } });
+    expect(census.parse(words('rubout'))).toEqual({ intent: 'control', slots: { command: 'rubout' } });
+    expect(census.parse(words('one'))).toBeNull();
+  });
+
   it('compiles the same text once', () => {
     const text = contextFile('media-player.rhino.yml');
     expect(compileContext(text)).toBe(compileContext(text));
