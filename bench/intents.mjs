@@ -115,13 +115,6 @@ function mix(speech, bed, snr, next) {
   return out;
 }
 
-/** The states reached from `state` through epsilon arcs alone, `state` included. */
-function epsilonClosure(graph, state) {
-  const seen = new Set([state]);
-  for (const s of seen) for (const arc of graph.epsilons[s]) seen.add(arc.to);
-  return [...seen];
-}
-
 /**
  * The word graph as a JSGF grammar, minimised: a rule per set of word sequences that can follow a
  * state (its epsilon closure's word arcs, <NULL> where that holds the final state), so states with the
@@ -134,11 +127,12 @@ function jsgf(graph) {
   const ruleOfState = new Map();
   const ruleFor = (state) => {
     if (ruleOfState.has(state)) return ruleOfState.get(state);
-    const closure = epsilonClosure(graph, state);
+    const closure = graph.epsilonClosure([state]);
     const wordsByNext = new Map();
     for (const arc of closure.flatMap((t) => graph.words[t])) {
       const next = ruleFor(arc.to);
-      wordsByNext.set(next, new Set([...(wordsByNext.get(next) ?? []), arc.word]));
+      if (!wordsByNext.has(next)) wordsByNext.set(next, new Set());
+      wordsByNext.get(next).add(arc.word);
     }
     const alternatives = [...wordsByNext].map(([next, words]) => `(${[...words].sort().join(' | ')}) <r${next}>`).sort();
     if (closure.includes(graph.final)) alternatives.push('<NULL>');
@@ -185,8 +179,9 @@ const model = await Model.load(undefined, { lm: false });
 const bed = await noiseBed();
 const next = seededRandom(7);
 const KINDS = ['synthetic', 'speechcommands', 'an4'];
+const byKindAndCondition = () => Object.fromEntries(KINDS.map((k) => [k, new Map(CONDITIONS.map((c) => [c, []]))]));
 /** Per kind of speech and condition: [confidence of a right intent, or -1] per command. */
-const scores = Object.fromEntries(KINDS.map((k) => [k, new Map(CONDITIONS.map((c) => [c, []]))]));
+const scores = byKindAndCondition();
 const cpu = { greedy: 0, context: 0, audio: 0 };
 
 /** Every clip earshot heard, by context, for pocketsphinx to hear too. */
@@ -243,7 +238,7 @@ for (const u of censusEntries) {
 process.stderr.write(`an4: ${censusEntries.length} census entries\n`);
 
 // The comparison: pocketsphinx (Debian's, en-us model) with the same contexts as JSGF grammars, on the same clips.
-const sphinx = { ...Object.fromEntries(KINDS.map((k) => [k, new Map(CONDITIONS.map((c) => [c, []]))])), cpu: 0, audio: 0 };
+const sphinx = { ...byKindAndCondition(), cpu: 0, audio: 0 };
 for (const { context, kind, clips } of heard) {
   const dir = path.join(CACHE, 'pocketsphinx');
   rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,7 @@ export class ContextGrammar {
 
   /** The set of `states` and every state their epsilon arcs lead to. */
   wordSet(states: readonly number[]): WordSet {
-    const closed = this.closure(states);
+    const closed = this.graph.epsilonClosure(states);
     const key = closed.join(',');
     let set = this.sets.get(key);
     if (!set) {
@@ -52,19 +52,6 @@ export class ContextGrammar {
 
   get space(): number {
     return this.vocabulary.space;
-  }
-
-  private closure(states: readonly number[]): number[] {
-    const seen = new Set(states);
-    const stack = [...states];
-    while (stack.length > 0) {
-      for (const arc of this.graph.epsilons[stack.pop()!]!) {
-        if (seen.has(arc.to)) continue;
-        seen.add(arc.to);
-        stack.push(arc.to);
-      }
-    }
-    return [...seen].sort((a, b) => a - b);
   }
 }
 

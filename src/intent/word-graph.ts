@@ -70,6 +70,20 @@ export class WordGraph {
     return counts[this.start]!;
   }
 
+  /** `states` and every state their epsilon arcs lead to, in increasing order. */
+  epsilonClosure(states: readonly number[]): number[] {
+    const seen = new Set(states);
+    const stack = [...states];
+    while (stack.length > 0) {
+      for (const arc of this.epsilons[stack.pop()!]!) {
+        if (seen.has(arc.to)) continue;
+        seen.add(arc.to);
+        stack.push(arc.to);
+      }
+    }
+    return [...seen].sort((a, b) => a - b);
+  }
+
   /** The markers and words along one path that says exactly `words`, or null when none does. */
   path(words: readonly string[]): (Marker | string)[] | null {
     const n = words.length + 1;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileContext, ContextError, parseContext } from '../../src/intent/index.js';
+import { compileContext, ContextError, parseContext, WordGraph } from '../../src/intent/index.js';
 import { HASSIL, parseTemplate, RHINO } from '../../src/intent/template-parser.js';
 import { ROOT } from '../helpers.js';
 import { billionSentences } from './helpers.js';
@@ -106,6 +106,19 @@ describe('compileContext', () => {
       intent: 'code',
       slots: { a: 'zero', b: 'one', c: 'two', d: 'three', e: 'four', f: 'five', g: 'six', h: 'seven', i: 'eight' },
     });
+  });
+});
+
+describe('WordGraph.epsilonClosure', () => {
+  it('gives the states epsilon arcs reach, through chains, in order, and no state a word reaches', () => {
+    const graph = new WordGraph();
+    const [a, b, c, d] = [graph.addState(), graph.addState(), graph.addState(), graph.addState()];
+    graph.addEpsilon(graph.start, b);
+    graph.addEpsilon(b, d);
+    graph.addWord(graph.start, 'on', a);
+    graph.addEpsilon(a, c);
+    expect(graph.epsilonClosure([graph.start])).toEqual([graph.start, b, d]);
+    expect(graph.epsilonClosure([c, a])).toEqual([a, c]);
   });
 });
 
