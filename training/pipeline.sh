@@ -25,7 +25,7 @@ done
 # A committed checkpoint carries training on where the last machine's cache/ was lost; it is deleted when
 # its successor ships.
 init=models/en-bilstm/model.pt
-[ -f training/checkpoint.pt ] && init=training/checkpoint.pt
+[ -f models/checkpoint.pt ] && init=models/checkpoint.pt
 /usr/bin/python3 training/train.py \
   --train $F/real/index.tsv --train $F/real-aug/index.tsv:0.3 --train $F/synth/index.tsv:0.6 \
   --train $F/real-aug/so762.tsv:0.5 --train $F/real-noisy/index.tsv:0.4 --train $F/real-far/index.tsv:0.3 \

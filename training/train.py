@@ -159,7 +159,7 @@ def main():
 
 def committed_state(weights, ckpt):
     """The epoch count, history and CPU time of committed weights, so training resumed from them continues
-    its learning-rate schedule and provenance: an epoch checkpoint (training/checkpoint.pt) carries them
+    its learning-rate schedule and provenance: an epoch checkpoint (models/checkpoint.pt) carries them
     itself, a shipped model.pt in the model.json beside it. The optimizer's state is not committed, so the
     learning rate warms up again."""
     if ckpt.get("epoch"):
