@@ -15,7 +15,9 @@ import json
 import os
 from pathlib import Path
 
+import onnx
 import torch
+from onnx import TensorProto, helper, numpy_helper
 
 from common import ROOT
 from model import VOCAB, AcousticModel, StreamingStep
@@ -47,7 +49,33 @@ def export_onnx(step, cfg, path):
         dynamic_axes={"chunk": {1: "chunk_frames"}, "lookahead": {1: "lookahead_frames"}, "logprobs": {1: "out_frames"},
                       **{name: {1: "views"} for name in ("h0", "c0", "hn", "cn")}},
     )
+    store_weights_half(tmp)
     os.replace(tmp, path)
+
+
+def round_to_half(step):
+    """Rounds the weights, biases and warp matrices to float16 values, as the ONNX file stores them
+    (the exported LSTM biases are 2-D), so model.pt and the test fixture compute what onnxruntime runs."""
+    with torch.no_grad():
+        for tensor in [*step.parameters(), step.views]:
+            tensor.copy_(tensor.half().float())
+
+
+def store_weights_half(path):
+    """Stores the large float initializers as float16, each behind a Cast back to float32 (which
+    onnxruntime folds at load): half the file and download for weights already rounded to float16."""
+    graph = onnx.load(path)
+    casts = []
+    for init in graph.graph.initializer:
+        if init.data_type != TensorProto.FLOAT or len(init.dims) < 2:
+            continue
+        name = init.name
+        init.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(init).astype("float16"), name + "_half"))
+        casts.append(helper.make_node("Cast", [name + "_half"], [name], to=TensorProto.FLOAT))
+    nodes = casts + list(graph.graph.node)
+    del graph.graph.node[:]
+    graph.graph.node.extend(nodes)
+    onnx.save(graph, path)
 
 
 def reference_fixture(step, cfg, path):
@@ -79,6 +107,7 @@ def main():
     model.eval()
     warps = [float(a) for a in args.warps.split(",")]
     step = StreamingStep(model, warps)
+    round_to_half(step)
     out = Path(args.out_dir) / args.name
     out.mkdir(parents=True, exist_ok=True)
     export_onnx(step, cfg, out / "model.onnx")
