@@ -5,6 +5,11 @@ A word one model lacks gets none of its probability, so the mixture still sums t
 
   /usr/bin/python3 training/mix_lm.py A.arpa.gz B.arpa.gz --weight 0.5 --out mixed.arpa.gz
 then `node training/build_lm.mjs --from-arpa mixed.arpa.gz` for its binary form.
+
+--keep N prunes the mixture to its N bigrams and trigrams that matter most, by Seymore and
+Rosenfeld's weighted difference: P(history) P(word | history) |log P(word | history) - log of what
+backing off would give it|, with P(<s>) taken as 1. The histories of kept n-grams are kept too, and
+the back-off weights are recomputed.
 """
 import argparse
 import gzip
@@ -52,10 +57,31 @@ def mix(a, b, weight):
             probs[ngram] = LOG10_ZERO  # <s> is only ever a history
         else:
             probs[ngram] = math.log10(weight * a.prob(ngram) + (1 - weight) * b.prob(ngram))
-    mixed = BackoffLM(probs, {})
+    return with_backoffs(probs)
+
+
+def with_backoffs(probs):
+    lm = BackoffLM(probs, {})
     for length in range(1, max(map(len, probs))):
-        mixed.backoffs.update(backoff_weights(mixed, length))
-    return mixed
+        lm.backoffs.update(backoff_weights(lm, length))
+    return lm
+
+
+def history_prob(lm, history):
+    return math.prod(1.0 if words == ("<s>",) else lm.prob(words) for words in (history[: k + 1] for k in range(len(history))))
+
+
+def weighted_difference(lm, ngram):
+    backed_off = lm.backoffs.get(ngram[:-1], 0.0) + math.log10(max(lm.prob(ngram[1:]), 1e-99))
+    return history_prob(lm, ngram[:-1]) * 10 ** lm.probs[ngram] * abs(lm.probs[ngram] - backed_off)
+
+
+def prune(lm, keep):
+    longer = sorted((n for n in lm.probs if len(n) > 1), key=lambda n: weighted_difference(lm, n), reverse=True)
+    kept = set(longer[:keep])
+    for ngram in list(kept):
+        kept.update(ngram[:k] for k in range(2, len(ngram)))
+    return with_backoffs({n: p for n, p in lm.probs.items() if len(n) == 1 or n in kept})
 
 
 def backoff_weights(lm, length):
@@ -88,9 +114,12 @@ def main():
     p.add_argument("first")
     p.add_argument("second")
     p.add_argument("--weight", type=float, default=0.5, help="the first model's share")
+    p.add_argument("--keep", type=int, help="prune to this many bigrams and trigrams (and their histories)")
     p.add_argument("--out", required=True)
     args = p.parse_args()
     mixed = mix(BackoffLM(*read_arpa(args.first)), BackoffLM(*read_arpa(args.second)), args.weight)
+    if args.keep:
+        mixed = prune(mixed, args.keep)
     write_arpa(args.out, mixed.probs, mixed.backoffs)
     print(f"wrote {args.out}: " + ", ".join(f"{sum(len(n) == k for n in mixed.probs)} {k}-grams" for k in (1, 2, 3)))
 

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildArpa, loadArpa, UNKNOWN_WORD, type NgramLanguageModel } from '../../src/lm/index.js';
 import { ROOT } from '../helpers.js';
@@ -21,20 +21,25 @@ function prob(lm: NgramLanguageModel, history: string[], word: string): number {
   return Math.exp(lm.score(state, lm.wordId(word)).logProb);
 }
 
-async function mixed() {
+async function mixed(extra: string[] = []) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-mix-'));
   const write = (name: string, sentences: string[]) => {
     writeFileSync(path.join(dir, name), gzipSync([...buildArpa(sentences, { order: 3 })].join('')));
     return path.join(dir, name);
   };
   const [first, second, out] = [write('a.arpa.gz', FIRST), write('b.arpa.gz', SECOND), path.join(dir, 'mixed.arpa.gz')];
-  await run('/usr/bin/python3', [path.join(ROOT, 'training/mix_lm.py'), first, second, '--weight', String(WEIGHT), '--out', out]);
-  return Promise.all([loadArpa(first), loadArpa(second), loadArpa(out)]);
+  await run('/usr/bin/python3', [path.join(ROOT, 'training/mix_lm.py'), first, second, '--weight', String(WEIGHT), '--out', out, ...extra]);
+  return { out, models: await Promise.all([loadArpa(first), loadArpa(second), loadArpa(out)]) };
+}
+
+/** The n-gram counts an ARPA file's header gives, by order. */
+function arpaCounts(file: string): number[] {
+  return [...gunzipSync(readFileSync(file)).toString('utf8').matchAll(/^ngram \d+=(\d+)$/gm)].map((m) => Number(m[1]));
 }
 
 describe('training/mix_lm.py', () => {
   it('interpolates listed n-grams exactly and keeps every history a distribution', async () => {
-    const [a, b, mix] = await mixed();
+    const [a, b, mix] = (await mixed()).models;
     const vocabulary = [...mix.words()].map(([w]) => w).filter((w) => w !== '<s>');
     expect(vocabulary).toContain('moon');
     expect(vocabulary).toContain('what');
@@ -44,6 +49,21 @@ describe('training/mix_lm.py', () => {
     for (const history of [[], ['the'], ['turn', 'the'], ['time', 'is'], ['moon']]) {
       const total = vocabulary.reduce((sum, w) => sum + prob(mix, history, w), 0);
       expect(total).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('prunes to --keep bigrams and trigrams, keeping their histories, and every history a distribution', async () => {
+    const full = arpaCounts((await mixed()).out);
+    const { out, models } = await mixed(['--keep', '10']);
+    const counts = arpaCounts(out);
+    const pruned = models[2];
+    expect(full[1] + full[2]).toBeGreaterThan(20);
+    expect(counts[1] + counts[2]).toBeGreaterThanOrEqual(10);
+    expect(counts[1] + counts[2]).toBeLessThanOrEqual(20);
+    expect(counts[0]).toBe(full[0]);
+    const vocabulary = [...pruned.words()].map(([w]) => w).filter((w) => w !== '<s>');
+    for (const history of [[], ['the'], ['turn', 'the'], ['time', 'is'], ['moon']]) {
+      expect(vocabulary.reduce((sum, w) => sum + prob(pruned, history, w), 0)).toBeCloseTo(1, 4);
     }
   });
 });
