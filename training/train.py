@@ -42,7 +42,7 @@ def parse_args():
     p.add_argument("--init", help="weights to start from when there is no checkpoint (model.pt)")
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--minutes", type=float, default=0, help="stop after this long (0: no limit)")
-    p.add_argument("--hidden", type=int, default=256)
+    p.add_argument("--hidden", type=int, default=256, help="from scratch; a checkpoint keeps its own shape")
     p.add_argument("--layers", type=int, default=3)
     p.add_argument("--stack", type=int, default=3)
     p.add_argument("--dropout", type=float, default=0.15, help="between LSTM layers")
@@ -209,22 +209,26 @@ def train(rank, args):
     train_sets = load_sets(args.train, log)
     dev_sets = load_dev_sets(args.dev)
 
-    model = AcousticModel(hidden=args.hidden, layers=args.layers, stack=args.stack, dropout=args.dropout).to(args.device)
+    last = out / "last.pt"
+    start = last if last.exists() else Path(args.init) if args.init else None
+    ckpt = torch.load(start, map_location=args.device) if start else None
+    # A checkpoint's shape wins over --hidden, --layers and --stack, which only shape a model from scratch.
+    shape = dict(hidden=args.hidden, layers=args.layers, stack=args.stack) if ckpt is None else \
+        {k: ckpt["config"][k] for k in ("hidden", "layers", "stack")}
+    args.stack = shape["stack"]
+    model = AcousticModel(**shape, dropout=args.dropout).to(args.device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     state = {"epoch": 0, "step": 0, "best": float("inf"), "history": []}
-    last = out / "last.pt"
-    if last.exists():
-        ckpt = torch.load(last, map_location=args.device)
+    if start == last:
         model.load_state_dict(ckpt["model"])
         opt.load_state_dict(ckpt["optimizer"])
         state = ckpt["state"]
         rng.setstate(ckpt["rng"])
         log(f"resumed from {last} at epoch {state['epoch']} step {state['step']}", flush=True)
-    elif args.init:
-        ckpt = torch.load(args.init, map_location=args.device)
+    elif start:
         model.load_state_dict(ckpt["model"])
-        state.update(committed_state(Path(args.init), ckpt), best=ckpt.get("dev_wer", float("inf")))
-        log(f"initialised from {args.init} at epoch {state['epoch']}", flush=True)
+        state.update(committed_state(start, ckpt), best=ckpt.get("dev_wer", float("inf")))
+        log(f"initialised from {start} ({shape['layers']}x{shape['hidden']}) at epoch {state['epoch']}", flush=True)
     else:
         everything = [u for utts, _ in train_sets for u in utts]
         feature_stats(model, random.Random(args.seed).sample(everything, min(3000, len(everything))), args.stack)

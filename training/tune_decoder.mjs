@@ -1,6 +1,6 @@
 // Tunes the beam search on the dev sets and writes the settings into the model's model.json, where
 // Model.load picks them up as defaults:
-// - the LM weight (alpha) and word bonus (beta), by WER;
+// - the LM weight (alpha) and word bonus (beta), by WER, at the beam width model.json already gives;
 // - unkThreshold, how far a grammar's best phrase may trail the unconstrained best path before the
 //   result is "[unk]": each utterance is decoded with a grammar of GRAMMAR_SIZE phrases from its set,
 //   once with its own transcript among them and once without; of the thresholds within a point of
@@ -98,6 +98,7 @@ function grammarAccuracy(decoder, sets) {
 const model = await OnnxAcousticModel.load(modelDir);
 const lm = await loadArpa(path.join(modelDir, 'lm.arpa.gz'));
 const vocabulary = { vocabulary: model.metadata.vocabulary, blank: model.metadata.blank };
+const beam = model.metadata.decoder?.beam === undefined ? {} : { beam: model.metadata.decoder.beam };
 const sets = [];
 for (const [corpus, split] of DEV_SETS) sets.push(await posteriors(model, devUtterances(corpus, split)));
 const greedy = wer(new GreedyDecoder(vocabulary), sets);
@@ -105,7 +106,7 @@ console.log(`greedy: ${greedy.map((w) => w.toFixed(2)).join(' / ')}`);
 let best;
 for (const alpha of [0.3, 0.4, 0.5, 0.6, 0.7, 0.9]) {
   for (const beta of [0.5, 1, 1.5, 2, 2.5, 3, 4]) {
-    const wers = wer(new BeamSearchDecoder({ ...vocabulary, lm, alpha, beta }), sets);
+    const wers = wer(new BeamSearchDecoder({ ...vocabulary, ...beam, lm, alpha, beta }), sets);
     const mean = wers.reduce((a, b) => a + b, 0) / wers.length;
     console.log(`alpha ${alpha} beta ${beta}: ${wers.map((w) => w.toFixed(2)).join(' / ')} (mean ${mean.toFixed(2)})`);
     if (!best || mean < best.mean) best = { alpha, beta, mean, wers };
