@@ -102,6 +102,8 @@ def main():
     args = parse_args()
     ckpt = torch.load(args.checkpoint, map_location="cpu")
     cfg = ckpt["config"]
+    if cfg.get("frontend", "stack") != "stack":
+        raise SystemExit(f"export.py exports frame-stacking models; this one has the {cfg['frontend']} front end")
     model = AcousticModel(**cfg)
     model.load_state_dict(ckpt["model"])
     model.eval()

@@ -10,19 +10,22 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from warp import warp_matrix
+from warp import dct_matrix, warp_matrix
 
 VOCAB = ["<blank>", " ", "'"] + [chr(c) for c in range(ord("a"), ord("z") + 1)]
 
 
 class AcousticModel(nn.Module):
-    def __init__(self, feat_dim=40, stack=3, hidden=256, layers=3, dropout=0.15, vocab=len(VOCAB)):
+    def __init__(self, feat_dim=40, stack=3, hidden=256, layers=3, dropout=0.15, vocab=len(VOCAB), frontend="stack"):
         super().__init__()
         self.config = dict(feat_dim=feat_dim, stack=stack, hidden=hidden, layers=layers, dropout=dropout, vocab=vocab)
+        if frontend != "stack":
+            self.config["frontend"] = frontend
         self.stack = stack
         self.register_buffer("mean", torch.zeros(feat_dim * stack))
         self.register_buffer("inv_std", torch.ones(feat_dim * stack))
-        sizes = [feat_dim * stack] + [2 * hidden] * (layers - 1)
+        self.conv = ConvFrontEnd(feat_dim, stack) if frontend == "conv" else None
+        sizes = [self.conv.width if self.conv else feat_dim * stack] + [2 * hidden] * (layers - 1)
         self.fwd = nn.ModuleList(nn.LSTM(n, hidden, batch_first=True) for n in sizes)
         self.bwd = nn.ModuleList(nn.LSTM(n, hidden, batch_first=True) for n in sizes)
         self.drop = nn.Dropout(dropout)
@@ -34,8 +37,10 @@ class AcousticModel(nn.Module):
         pad = (-frames) % self.stack
         if pad:
             x = torch.cat([x, x[:, -1:].expand(batch, pad, dim)], dim=1)
-        x = x.reshape(batch, -1, dim * self.stack)
-        return (x - self.mean) * self.inv_std, (lengths + self.stack - 1) // self.stack
+        x = (x.reshape(batch, -1, dim * self.stack) - self.mean) * self.inv_std
+        if self.conv:
+            x = self.conv(x.reshape(batch, -1, dim))
+        return x, (lengths + self.stack - 1) // self.stack
 
     def forward(self, x, lengths, chunk=None, lookahead=0):
         """Log-probabilities [B, T', V] and output lengths, from features [B, T, F]."""
@@ -69,6 +74,25 @@ class AcousticModel(nn.Module):
         lens = valid.reshape(-1).clamp(min=1)
         backward = reverse_padded(run_packed(bwd, reverse_padded(flat, lens), lens, width), lens)
         return torch.cat([forward, backward.reshape(batch, count, width, -1)], -1)
+
+
+class ConvFrontEnd(nn.Module):
+    """In place of frame stacking (a design experiment of issue 17; export.py does not take it yet):
+    the normalised MFCC frames back to log-mel bins (inverse DCT), then two 3x3 convolutions over
+    time and mel bins as in DeepSpeech 2 and ESPnet's VGG-BLSTM, each halving the bins; the second
+    strides `stack` frames in time. [B, T, F] -> [B, T / stack, width]."""
+
+    def __init__(self, feat_dim, stack, channels=32):
+        super().__init__()
+        self.register_buffer("idct", dct_matrix(feat_dim).float())
+        self.conv1 = nn.Conv2d(1, channels, 3, stride=(1, 2), padding=1)
+        self.conv2 = nn.Conv2d(channels, channels, 3, stride=(stack, 2), padding=1)
+        self.width = channels * ((feat_dim + 3) // 4)
+
+    def forward(self, x):
+        y = torch.relu(self.conv1((x @ self.idct)[:, None]))
+        y = torch.relu(self.conv2(y))
+        return y.permute(0, 2, 1, 3).flatten(2)
 
 
 def cut_windows(x, chunk, lookahead):

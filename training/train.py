@@ -45,6 +45,7 @@ def parse_args():
     p.add_argument("--hidden", type=int, default=256, help="from scratch; a checkpoint keeps its own shape")
     p.add_argument("--layers", type=int, default=3)
     p.add_argument("--stack", type=int, default=3)
+    p.add_argument("--frontend", choices=["stack", "conv"], default="stack", help="conv: model.ConvFrontEnd (not exportable yet)")
     p.add_argument("--dropout", type=float, default=0.15, help="between LSTM layers")
     p.add_argument("--max-frames", type=int, default=24000, help="padded feature frames per batch")
     p.add_argument("--lr", type=float, default=1.5e-3)
@@ -212,9 +213,9 @@ def train(rank, args):
     last = out / "last.pt"
     start = last if last.exists() else Path(args.init) if args.init else None
     ckpt = torch.load(start, map_location=args.device) if start else None
-    # A checkpoint's shape wins over --hidden, --layers and --stack, which only shape a model from scratch.
-    shape = dict(hidden=args.hidden, layers=args.layers, stack=args.stack) if ckpt is None else \
-        {k: ckpt["config"][k] for k in ("hidden", "layers", "stack")}
+    # A checkpoint's shape wins over --hidden, --layers, --stack and --frontend, which only shape a model from scratch.
+    shape = dict(hidden=args.hidden, layers=args.layers, stack=args.stack, frontend=args.frontend) if ckpt is None else \
+        {k: ckpt["config"][k] for k in ("hidden", "layers", "stack")} | {"frontend": ckpt["config"].get("frontend", "stack")}
     args.stack = shape["stack"]
     model = AcousticModel(**shape, dropout=args.dropout).to(args.device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -298,7 +299,8 @@ def end_epoch(model, state, dev_sets, args, loss, out):
     KEPT_EPOCHS of them, for average.py) and keeps OUT/best.pt."""
     scores = evaluate(model, dev_sets, args.dev_limit)
     wer = mean_wer(scores)
-    state["history"].append({"epoch": state["epoch"], "loss": loss, "dev": scores})
+    state["history"].append({"epoch": state["epoch"], "loss": loss, "dev": scores,
+                             "cpu_hours": state.get("cpu_seconds", 0.0) / 3600})
     print(f"epoch {state['epoch']} done: loss {loss:.3f} "
           + " ".join(f"{n} WER {w:.1f} CER {c:.1f}" for n, (w, c) in scores.items()), flush=True)
     weights = dict(model=model.state_dict(), config=model.config, dev=scores, dev_wer=wer,
