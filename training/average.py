@@ -12,6 +12,7 @@ import torch
 
 from model import AcousticModel
 from train import evaluate, load_dev_sets, mean_wer, save
+from units import Units
 
 
 def parse_args():
@@ -31,7 +32,7 @@ def main():
     states = [c["model"] for c in checkpoints]
     model = AcousticModel(**latest["config"])
     model.load_state_dict({name: sum(s[name].float() for s in states) / len(states) for name in states[0]})
-    scores = evaluate(model, load_dev_sets(args.dev), args.dev_limit)
+    scores = evaluate(model, load_dev_sets(args.dev, Units(latest["config"].get("units", "chars"))), args.dev_limit)
     wer = mean_wer(scores)
     epochs = sorted(c.get("epoch") or 0 for c in checkpoints)
     command = f"average of epochs {', '.join(map(str, epochs))}; last: {latest.get('command')}"

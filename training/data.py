@@ -6,33 +6,33 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model import VOCAB
 from warp import warp_matrix
-
-CHAR_ID = {c: i for i, c in enumerate(VOCAB)}
 
 
 class Utterance:
     __slots__ = ("features", "labels", "text", "source")
 
-    def __init__(self, features, text, source):
+    def __init__(self, features, text, source, labels):
         self.features = features
         self.text = text
-        self.labels = [CHAR_ID[c] for c in text if c in CHAR_ID]
+        self.labels = labels
         self.source = source
 
 
-def load_index(index_path, max_seconds=30.0):
-    """Utterances of one `earshot features` index, those over `max_seconds` left out. An empty text
-    is a clip without speech, whose target is all blanks."""
+def load_index(index_path, units, max_seconds=30.0, scoring=False):
+    """Utterances of one `earshot features` index, those over `max_seconds` left out, their texts in
+    `units` (units.Units): spelled for training, where an utterance with a word the units cannot spell
+    is left out, or with `scoring` as the reference to score against. An empty text is a clip without
+    speech, whose target is all blanks."""
     index_path = Path(index_path)
     out = []
     with open(index_path, encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if float(row["seconds"]) > max_seconds:
+            text = units.reference(row["text"]) if scoring else units.spell(row["text"])
+            if float(row["seconds"]) > max_seconds or text is None:
                 continue
             feats = np.load(index_path.parent / row["features"])
-            out.append(Utterance(feats, row["text"], row["audio"]))
+            out.append(Utterance(feats, text, row["audio"], units.labels(text)))
     return out
 
 

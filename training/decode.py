@@ -1,13 +1,10 @@
 """Greedy CTC decoding and error rates, for the per-epoch dev score. The product's decoders are in src/decoder."""
-from model import VOCAB
-
-
-def greedy(logprobs, length):
+def greedy(logprobs, length, tokens):
     ids = logprobs[:length].argmax(-1).tolist()
     out, prev = [], 0
     for i in ids:
         if i != prev and i != 0:
-            out.append(VOCAB[i])
+            out.append(tokens[i])
         prev = i
     return " ".join("".join(out).split())
 

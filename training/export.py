@@ -20,7 +20,8 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 from common import ROOT
-from model import VOCAB, AcousticModel, StreamingStep
+from model import AcousticModel, StreamingStep
+from units import PHONE_CODES, Units
 
 
 def parse_args():
@@ -117,10 +118,14 @@ def main():
     features = json.loads(Path(args.features).read_text())
     frame_rate = features["sampleRate"] / features["hop"]
     params = sum(p.numel() for p in model.parameters())
+    units = Units(cfg.get("units", "chars"))
+    # A phone model's tokens are one-character codes; the table says which phone each stands for.
+    phones = {"units": "phones", "phones": {code: phone for phone, code in PHONE_CODES.items()}} if units.kind == "phones" else {}
     meta = {
         "name": args.name,
-        "architecture": f"{cfg['layers']}x{cfg['hidden']} latency-controlled BiLSTM, CTC over characters, {params} parameters",
-        "vocabulary": VOCAB,
+        "architecture": f"{cfg['layers']}x{cfg['hidden']} latency-controlled BiLSTM, CTC over {'phones' if phones else 'characters'}, {params} parameters",
+        "vocabulary": units.tokens,
+        **phones,
         "blank": 0,
         "features": features,
         "frameStack": cfg["stack"],

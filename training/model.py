@@ -16,11 +16,14 @@ VOCAB = ["<blank>", " ", "'"] + [chr(c) for c in range(ord("a"), ord("z") + 1)]
 
 
 class AcousticModel(nn.Module):
-    def __init__(self, feat_dim=40, stack=3, hidden=256, layers=3, dropout=0.15, vocab=len(VOCAB), frontend="stack"):
+    def __init__(self, feat_dim=40, stack=3, hidden=256, layers=3, dropout=0.15, vocab=len(VOCAB), frontend="stack",
+                 units="chars"):
         super().__init__()
         self.config = dict(feat_dim=feat_dim, stack=stack, hidden=hidden, layers=layers, dropout=dropout, vocab=vocab)
         if frontend != "stack":
             self.config["frontend"] = frontend
+        if units != "chars":
+            self.config["units"] = units
         self.stack = stack
         self.register_buffer("mean", torch.zeros(feat_dim * stack))
         self.register_buffer("inv_std", torch.ones(feat_dim * stack))

@@ -29,6 +29,7 @@ import torch.multiprocessing as mp
 from data import batches, collate, load_index, spec_augment, warp_frequency
 from decode import error_rates, greedy
 from model import AcousticModel
+from units import Units
 
 CHECKPOINT_SECONDS = 600
 KEPT_EPOCHS = 8
@@ -46,6 +47,8 @@ def parse_args():
     p.add_argument("--layers", type=int, default=3)
     p.add_argument("--stack", type=int, default=3)
     p.add_argument("--frontend", choices=["stack", "conv"], default="stack", help="conv: model.ConvFrontEnd (not exportable yet)")
+    p.add_argument("--units", choices=["chars", "phones"], default="chars",
+                   help="output units; from --init weights of other units, every layer but the output layer is kept")
     p.add_argument("--dropout", type=float, default=0.15, help="between LSTM layers")
     p.add_argument("--max-frames", type=int, default=24000, help="padded feature frames per batch")
     p.add_argument("--lr", type=float, default=1.5e-3)
@@ -63,11 +66,11 @@ def parse_args():
     return p.parse_args()
 
 
-def load_sets(specs, log):
+def load_sets(specs, units, log):
     sets = []
     for spec in specs:
         path, _, fraction = spec.partition(":")
-        utts = load_index(path)
+        utts = load_index(path, units)
         sets.append((utts, float(fraction or 1.0)))
         log(f"loaded {len(utts)} utterances ({sum(len(u.features) for u in utts) / 360000:.2f} h) from {path}", flush=True)
     return sets
@@ -87,10 +90,10 @@ def feature_stats(model, utts, stack):
     model.inv_std.copy_(1.0 / stacked.std(0).clamp(min=1e-3))
 
 
-def load_dev_sets(specs):
+def load_dev_sets(specs, units):
     """NAME=INDEX specs as {name: utterances}, each in a fixed shuffled order, so every scoring of
     the first --dev-limit of them (here and in average.py) draws the same utterances."""
-    dev_sets = {name: load_index(path) for name, path in (spec.split("=", 1) for spec in specs)}
+    dev_sets = {name: load_index(path, units, scoring=True) for name, path in (spec.split("=", 1) for spec in specs)}
     for utts in dev_sets.values():
         random.Random(0).shuffle(utts)
     return dev_sets
@@ -102,7 +105,9 @@ def mean_wer(scores):
 
 @torch.no_grad()
 def evaluate(model, dev_sets, limit, chunk=None, lookahead=0):
+    """Greedy (WER, CER) per dev set; for a phone model, over words' pronunciations and phones."""
     model.eval()
+    tokens = Units(model.config.get("units", "chars")).tokens
     scores = {}
     device = model.mean.device
     for name, utts in dev_sets.items():
@@ -111,7 +116,7 @@ def evaluate(model, dev_sets, limit, chunk=None, lookahead=0):
             x, lengths, _, _ = collate(group, model.stack)
             logprobs, out_lengths = model(x.to(device), lengths, chunk, lookahead)
             logprobs, out_lengths = logprobs.cpu(), out_lengths.cpu()
-            pairs += [(greedy(logprobs[i], out_lengths[i]), u.text) for i, u in enumerate(group)]
+            pairs += [(greedy(logprobs[i], out_lengths[i], tokens), u.text) for i, u in enumerate(group)]
         scores[name] = error_rates(pairs)
     model.train()
     return scores
@@ -175,6 +180,18 @@ def committed_state(weights, ckpt):
             "gpu_seconds": (provenance.get("trainingGpuHours") or 0.0) * 3600}
 
 
+def load_init(model, ckpt, units, log):
+    """--init weights; from a model with other output units, all but the output layer, which starts afresh.
+    Whether the units were the same."""
+    weights = ckpt["model"]
+    same_units = ckpt["config"].get("units", "chars") == units
+    if not same_units:
+        weights = {k: v for k, v in weights.items() if not k.startswith("out.")}
+        log(f"output layer for {units} starts afresh; the rest is from the {ckpt['config'].get('units', 'chars')} model", flush=True)
+    model.load_state_dict(weights, strict=same_units)
+    return same_units
+
+
 def train_step(model, opt, ctc, batch, aug, lr, args, world):
     """One optimiser step on one batch (augmented, whole-utterance or latency-controlled); its loss."""
     chunk = aug.choice(args.chunk) if aug.random() < args.lc_prob else None
@@ -207,8 +224,9 @@ def train(rank, args):
     rng = random.Random(args.seed)  # draws each epoch's batches, identically in every worker
     torch.manual_seed(args.seed)
 
-    train_sets = load_sets(args.train, log)
-    dev_sets = load_dev_sets(args.dev)
+    units = Units(args.units)
+    train_sets = load_sets(args.train, units, log)
+    dev_sets = load_dev_sets(args.dev, units)
 
     last = out / "last.pt"
     start = last if last.exists() else Path(args.init) if args.init else None
@@ -217,7 +235,9 @@ def train(rank, args):
     shape = dict(hidden=args.hidden, layers=args.layers, stack=args.stack, frontend=args.frontend) if ckpt is None else \
         {k: ckpt["config"][k] for k in ("hidden", "layers", "stack")} | {"frontend": ckpt["config"].get("frontend", "stack")}
     args.stack = shape["stack"]
-    model = AcousticModel(**shape, dropout=args.dropout).to(args.device)
+    if start == last and ckpt["config"].get("units", "chars") != args.units:
+        sys.exit(f"{last} has {ckpt['config'].get('units', 'chars')} outputs, not --units {args.units}")
+    model = AcousticModel(**shape, dropout=args.dropout, vocab=len(units.tokens), units=args.units).to(args.device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     state = {"epoch": 0, "step": 0, "best": float("inf"), "history": []}
     if start == last:
@@ -227,8 +247,8 @@ def train(rank, args):
         rng.setstate(ckpt["rng"])
         log(f"resumed from {last} at epoch {state['epoch']} step {state['step']}", flush=True)
     elif start:
-        model.load_state_dict(ckpt["model"])
-        state.update(committed_state(start, ckpt), best=ckpt.get("dev_wer", float("inf")))
+        same_units = load_init(model, ckpt, args.units, log)
+        state.update(committed_state(start, ckpt), best=ckpt.get("dev_wer", float("inf")) if same_units else float("inf"))
         log(f"initialised from {start} ({shape['layers']}x{shape['hidden']}) at epoch {state['epoch']}", flush=True)
     else:
         everything = [u for utts, _ in train_sets for u in utts]

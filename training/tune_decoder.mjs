@@ -10,49 +10,17 @@
 //   npm run build && node training/tune_decoder.mjs [--model models/en-bilstm] [--limit 400] [--write]
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { decodeAudioFile } from '../dist/audio/index.js';
 import { BeamSearchDecoder, GreedyDecoder } from '../dist/decoder/index.js';
-import { computeFeatures } from '../dist/features/index.js';
 import { loadArpa } from '../dist/lm/index.js';
 import { OnnxAcousticModel } from '../dist/model/index.js';
 import { addCounts, countErrors, errorRates, NO_ERRORS } from '../dist/text/error-rate.js';
-import { normalizeText } from '../dist/text/normalize.js';
+import { DEV_SETS, devUtterances, posteriors, ROOT } from './dev-posteriors.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const modelDir = path.resolve(arg('--model', path.join(ROOT, 'models', 'en-bilstm')));
 const limit = Number(arg('--limit', 400));
-const DEV_SETS = [['an4', 'test'], ['speechocean762', 'dev'], ['librispeech-mini', 'dev']];
 const GRAMMAR_SIZE = 20;
 const UNK_THRESHOLDS = [0.25, 0.4, 0.5, 0.6, 0.75, 1, 1.5, 2];
-
-function devUtterances(corpus, split) {
-  const file = path.join(ROOT, '..', 'shared', 'corpora', corpus, 'manifest.tsv');
-  const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-  const inSplit = rows.filter((r) => r[3] === split);
-  // Evenly spaced through the split, which is ordered by speaker, so every speaker has a say.
-  const picked = Array.from({ length: Math.min(limit, inSplit.length) }, (_, i) => inSplit[Math.floor((i * inSplit.length) / Math.min(limit, inSplit.length))]);
-  return picked.map((r) => ({ audio: path.join(path.dirname(file), r[0]), reference: normalizeText(r[1]) }));
-}
-
-/** Log-probabilities of each utterance from one whole-utterance window. */
-async function posteriors(model, utterances) {
-  const { frameStack, features: config } = model.metadata;
-  const finalPass = model.initialState(model.metadata.warps.length); // all the warps, as a final pass runs
-  const out = [];
-  for (const u of utterances) {
-    const feats = computeFeatures(await decodeAudioFile(u.audio), config);
-    const frames = Math.ceil(feats.frames / frameStack) * frameStack;
-    const padded = new Float32Array(frames * feats.dim);
-    padded.set(feats.data);
-    for (let t = feats.frames; t < frames; t++) padded.set(feats.data.subarray((feats.frames - 1) * feats.dim, feats.frames * feats.dim), t * feats.dim);
-    const split = (frames - frameStack) * feats.dim;
-    const result = await model.runWindow(padded.subarray(0, split), padded.subarray(split), finalPass);
-    out.push({ ...u, logprobs: result.logprobs, frames: result.chunkFrames + result.lookaheadFrames });
-  }
-  return out;
-}
 
 function wer(decoder, sets) {
   return sets.map((set) => {
@@ -100,7 +68,7 @@ const lm = await loadArpa(path.join(modelDir, 'lm.arpa.gz'));
 const vocabulary = { vocabulary: model.metadata.vocabulary, blank: model.metadata.blank };
 const beam = model.metadata.decoder?.beam === undefined ? {} : { beam: model.metadata.decoder.beam };
 const sets = [];
-for (const [corpus, split] of DEV_SETS) sets.push(await posteriors(model, devUtterances(corpus, split)));
+for (const [corpus, split] of DEV_SETS) sets.push(await posteriors(model, devUtterances(corpus, split, limit)));
 const greedy = wer(new GreedyDecoder(vocabulary), sets);
 console.log(`greedy: ${greedy.map((w) => w.toFixed(2)).join(' / ')}`);
 let best;

@@ -1,0 +1,93 @@
+// Issue 17's phone-unit candidate against the character model, on the same dev utterances: WER and
+// CER greedy and with the beam search and the LM, for each model directory given.
+//
+// A phone model (model.json "units": "phones", one-character phone codes) decodes through a
+// pronunciation lexicon: each LM word CMUdict can say is spelled in phone codes, and of homophones
+// the LM's most probable word stands for the pronunciation. Its output words are mapped back the same
+// way; a word the lexicon lacks reads "?" and counts as an error.
+//
+//   npm run build && node training/compare_units.mjs models/en-bilstm cache/models/en-phones [--limit 200]
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BeamSearchDecoder, GreedyDecoder } from '../dist/decoder/index.js';
+import { loadArpa } from '../dist/lm/index.js';
+import { OnnxAcousticModel } from '../dist/model/index.js';
+import { addCounts, countErrors, errorRates, NO_ERRORS } from '../dist/text/error-rate.js';
+import { DEV_SETS, devUtterances, posteriors, ROOT } from './dev-posteriors.mjs';
+
+const CMUDICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict'; // Debian's pocketsphinx-en-us
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const limit = Number(arg('--limit', 200));
+const modelDirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--limit');
+/** (alpha, beta) pairs tried for a phone model, whose LM weight the character model's tuning does not fit. */
+const PHONE_FUSION = [[0.6, 2], [0.8, 2], [0.8, 3], [1.0, 3], [1.2, 4]];
+
+/** CMUdict's pronunciations as phone-code strings, per word. */
+function readCmudict(codeOfPhone) {
+  const prons = new Map();
+  for (const line of readFileSync(CMUDICT, 'utf8').split('\n')) {
+    const [entry, ...rest] = line.trim().split(/\s+/);
+    if (!entry) continue;
+    const phones = rest.includes('#') ? rest.slice(0, rest.indexOf('#')) : rest;
+    const word = entry.replace(/\(\d+\)$/, '');
+    prons.set(word, [...(prons.get(word) ?? []), phones.map((p) => codeOfPhone.get(p)).join('')]);
+  }
+  return prons;
+}
+
+/** The LM seen through the lexicon: its words spelled as pronunciations, and each pronunciation's word. */
+function pronunciationLm(lm, codeOfPhone) {
+  const cmudict = readCmudict(codeOfPhone);
+  const entries = [];
+  for (const [word, id] of lm.words()) {
+    const unigram = lm.score(lm.nullState(), id).logProb;
+    for (const pron of cmudict.get(word) ?? []) entries.push({ word, pron, id, unigram });
+  }
+  entries.sort((a, b) => a.unigram - b.unigram); // the Lexicon keeps the last word spelled alike: the most probable
+  const wordOf = new Map(entries.map((e) => [e.pron, e.word]));
+  const spelled = Object.create(lm);
+  spelled.words = function* () {
+    for (const e of entries) yield [e.pron, e.id];
+  };
+  return { lm: spelled, wordOf };
+}
+
+function score(sets, decode) {
+  return sets.map((set) => errorRates(set.reduce((sum, u) => addCounts(sum, countErrors(decode(u), u.reference)), NO_ERRORS)));
+}
+
+function decodeWith(decoder, toText) {
+  return (u) => {
+    const session = decoder.createSession();
+    session.pushFrames(u.logprobs, u.frames);
+    return toText(session.finish()[0].text);
+  };
+}
+
+const format = (rates) => rates.map((r) => `${r.wer.toFixed(2)} (${r.cer.toFixed(1)})`).join(' / ');
+const lm = await loadArpa(path.join(ROOT, 'models', 'en-bilstm', 'lm.arpa.gz'));
+console.log(`WER (CER) on ${DEV_SETS.map(([c, s]) => `${c} ${s}`).join(' / ')}, up to ${limit} utterances each`);
+for (const dir of modelDirs) {
+  const model = await OnnxAcousticModel.load(path.resolve(dir));
+  const meta = model.metadata;
+  const sets = [];
+  for (const [corpus, split] of DEV_SETS) sets.push(await posteriors(model, devUtterances(corpus, split, limit)));
+  const vocabulary = { vocabulary: meta.vocabulary, blank: meta.blank };
+  const beam = meta.decoder?.beam ?? 64;
+  if (meta.units !== 'phones') {
+    console.log(`${dir} greedy: ${format(score(sets, decodeWith(new GreedyDecoder(vocabulary), (t) => t)))}`);
+    const { alpha = 0.6, beta = 2 } = meta.decoder ?? {};
+    const decoder = new BeamSearchDecoder({ ...vocabulary, lm, beam, alpha, beta });
+    console.log(`${dir} beam ${beam} alpha ${alpha} beta ${beta}: ${format(score(sets, decodeWith(decoder, (t) => t)))}`);
+  } else {
+    const codeOfPhone = new Map(Object.entries(meta.phones).map(([code, phone]) => [phone, code]));
+    const lexicon = pronunciationLm(lm, codeOfPhone);
+    const toWords = (text) => text.split(' ').filter(Boolean).map((pron) => lexicon.wordOf.get(pron) ?? '?').join(' ');
+    console.log(`${dir} greedy, words looked up: ${format(score(sets, decodeWith(new GreedyDecoder(vocabulary), toWords)))}`);
+    for (const [alpha, beta] of PHONE_FUSION) {
+      const decoder = new BeamSearchDecoder({ ...vocabulary, lm: lexicon.lm, beam, alpha, beta, unkPenalty: -10 });
+      console.log(`${dir} beam ${beam} alpha ${alpha} beta ${beta}: ${format(score(sets, decodeWith(decoder, toWords)))}`);
+    }
+  }
+  await model.release();
+}
