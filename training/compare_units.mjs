@@ -20,7 +20,7 @@ const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[proc
 const limit = Number(arg('--limit', 200));
 const modelDirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--limit');
 /** (alpha, beta) pairs tried for a phone model, whose LM weight the character model's tuning does not fit. */
-const PHONE_FUSION = [[0.6, 2], [0.8, 2], [0.8, 3], [1.0, 3], [1.2, 4]];
+const PHONE_FUSION = [[0.3, 1], [0.4, 1.5], [0.5, 2], [0.6, 2], [0.6, 3]];
 
 /** CMUdict's pronunciations as phone-code strings, per word. */
 function readCmudict(codeOfPhone) {

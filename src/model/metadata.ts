@@ -7,6 +7,13 @@ export interface ModelMetadata {
   architecture: string;
   /** Output symbols by index; `blank` is the CTC blank. */
   vocabulary: string[];
+  /**
+   * What the outputs stand for (absent: characters). "phones": CTC over ARPAbet phones, each written
+   * as the one-character code `phones` maps to its phone; such models come from issue 17's
+   * experiments (training/compare_units.mjs decodes them) and are not recognised with.
+   */
+  units?: 'chars' | 'phones';
+  phones?: Record<string, string>;
   blank: number;
   features: FeatureConfig;
   /** Feature frames stacked into one model frame. */

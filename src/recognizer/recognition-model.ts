@@ -1,6 +1,7 @@
 import { BeamSearchDecoder, GreedyDecoder, type BeamSearchOptions, type CtcDecoder } from '../decoder/index.js';
 import type { NgramLanguageModel } from '../lm/ngram-model.js';
 import type { AcousticModel, ModelMetadata } from '../model/index.js';
+import { ModelLoadError } from '../model/metadata.js';
 import { RecognizerStream, type StreamOptions } from './stream.js';
 
 /** Beam search settings (defaults: BEAM_SEARCH_DEFAULTS, or the model's tuned ones in model.json). */
@@ -16,6 +17,10 @@ export class RecognitionModel {
   /** With a language model, a beam search fused with it; without one, greedy decoding. */
   constructor(readonly acoustic: AcousticModel, lm: NgramLanguageModel | undefined, settings: DecoderSettings = {}) {
     const meta = acoustic.metadata;
+    if ((meta.units ?? 'chars') !== 'chars') {
+      void acoustic.release();
+      throw new ModelLoadError(`${meta.name}: a model over ${meta.units}; earshot recognises speech with character models (training/compare_units.mjs decodes phone models)`);
+    }
     const vocabulary = { vocabulary: meta.vocabulary, blank: meta.blank };
     this.decoder = lm
       ? new BeamSearchDecoder({ ...vocabulary, ...meta.decoder, ...settings, lm })

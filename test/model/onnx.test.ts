@@ -56,6 +56,13 @@ describe('loading a model directory', () => {
     expect((error as Error).message).toMatch(/model\.json: features\.sampleRate is 8000; earshot feeds models 16000 Hz audio/);
   });
 
+  it('refuses to recognise with a phone model (an issue 17 experiment), saying so', async () => {
+    const dir = modelCopy((meta) => (meta.units = 'phones'));
+    const error = await Model.load(dir, { lm: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toMatch(/a model over phones; earshot recognises speech with character models/);
+  });
+
   it('reads a model.json without warps as a single unwarped view', async () => {
     const meta = await readModelMetadata(modelCopy((m) => delete m.warps));
     expect(meta.warps).toEqual([1]);

@@ -45,4 +45,32 @@ describe('training recipe smoke test', () => {
     expect(worst).toBeLessThan(1e-4);
     await model.release();
   });
+
+  it('spells transcripts in CMUdict phones and exports a phone model whose model.json carries the phone table', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-phones-'));
+    const spelled = await run(PYTHON, ['-c', 'from units import Units; u = Units("phones"); print(u.spell("the cat")); print(u.spell("the plasmoid")); print(u.reference("the plasmoid"))'],
+      { env, cwd: path.join(ROOT, 'training') });
+    // DH AH, K AE T in the codes of units.PHONE_CODES; "plasmoid" is not in CMUdict.
+    expect(spelled.stdout.split('\n')).toEqual(['jc tbE', 'None', 'jc ?', '']);
+
+    const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
+    const rows = clips.map((f) => `${path.join(SAMPLES_DIR, f)}\t${readFileSync(path.join(SAMPLES_DIR, f.replace('.wav', '.txt')), 'utf8').trim()}\ts\ttrain\t3`);
+    writeFileSync(path.join(dir, 'manifest.tsv'), ['audio\ttext\tspeaker\tsplit\tseconds', ...rows].join('\n') + '\n');
+    const features = path.join(dir, 'features');
+    await run('node', [CLI, 'features', path.join(dir, 'manifest.tsv'), '--out', features]);
+    const index = path.join(features, 'index.tsv');
+    await run(PYTHON, [
+      path.join(ROOT, 'training/train.py'), '--units', 'phones', '--train', index, '--dev', `smoke=${index}`, '--out', path.join(dir, 'train'),
+      '--epochs', '1', '--hidden', '16', '--layers', '2', '--max-frames', '1000', '--warmup', '1',
+    ], { env });
+    await run(PYTHON, [
+      path.join(ROOT, 'training/export.py'), '--checkpoint', path.join(dir, 'train/epochs/001.pt'), '--features', path.join(features, 'config.json'),
+      '--out-dir', dir, '--name', 'tiny-phones', '--fixture', path.join(dir, 'reference.json'),
+    ], { env });
+    const meta = JSON.parse(readFileSync(path.join(dir, 'tiny-phones', 'model.json'), 'utf8'));
+    expect(meta.units).toBe('phones');
+    expect(meta.vocabulary).toHaveLength(41);
+    expect(meta.phones.j).toBe('DH');
+    expect(meta.architecture).toContain('CTC over phones');
+  });
 });
