@@ -2,9 +2,10 @@
 // CER greedy and with the beam search and the LM, for each model directory given.
 //
 // A phone model (model.json "units": "phones", one-character phone codes) decodes through a
-// pronunciation lexicon: each LM word CMUdict can say is spelled in phone codes, and of homophones
-// the LM's most probable word stands for the pronunciation. Its output words are mapped back the same
-// way; a word the lexicon lacks reads "?" and counts as an error.
+// pronunciation lexicon: each LM word CMUdict can say is spelled in phone codes, and in the search
+// the LM's most probable of homophones stands for the pronunciation. The output's pronunciations
+// then become words left to right, each the homophone the LM likes best after the words before it
+// (so "b" after "a", not "be"); one the lexicon lacks reads "?" and counts as an error.
 //
 //   npm run build && node training/compare_units.mjs models/en-bilstm cache/models/en-phones [--limit 200]
 import { readFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[proc
 const limit = Number(arg('--limit', 200));
 const modelDirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--limit');
 /** (alpha, beta) pairs tried for a phone model, whose LM weight the character model's tuning does not fit. */
-const PHONE_FUSION = [[0.3, 1], [0.4, 1.5], [0.5, 2], [0.6, 2], [0.6, 3]];
+const PHONE_FUSION = [[0.3, 1], [0.4, 1.5], [0.5, 1.5], [0.5, 2]];
 
 /** CMUdict's pronunciations as phone-code strings, per word. */
 function readCmudict(codeOfPhone) {
@@ -35,7 +36,7 @@ function readCmudict(codeOfPhone) {
   return prons;
 }
 
-/** The LM seen through the lexicon: its words spelled as pronunciations, and each pronunciation's word. */
+/** The LM seen through the lexicon: its words spelled as pronunciations, and each pronunciation's words. */
 function pronunciationLm(lm, codeOfPhone) {
   const cmudict = readCmudict(codeOfPhone);
   const entries = [];
@@ -44,12 +45,31 @@ function pronunciationLm(lm, codeOfPhone) {
     for (const pron of cmudict.get(word) ?? []) entries.push({ word, pron, id, unigram });
   }
   entries.sort((a, b) => a.unigram - b.unigram); // the Lexicon keeps the last word spelled alike: the most probable
-  const wordOf = new Map(entries.map((e) => [e.pron, e.word]));
+  const wordsOf = new Map();
+  for (const e of entries) wordsOf.set(e.pron, [...(wordsOf.get(e.pron) ?? []), e]);
   const spelled = Object.create(lm);
   spelled.words = function* () {
     for (const e of entries) yield [e.pron, e.id];
   };
-  return { lm: spelled, wordOf };
+  return { lm: spelled, wordsOf };
+}
+
+/** Decoded pronunciations as words, each homophone chosen by the LM given the words chosen before it. */
+function wordsOfPronunciations(text, lm, wordsOf) {
+  let state = lm.startState();
+  const words = [];
+  for (const pron of text.split(' ').filter(Boolean)) {
+    const scored = (wordsOf.get(pron) ?? []).map((e) => ({ word: e.word, next: lm.score(state, e.id) }));
+    if (scored.length === 0) {
+      words.push('?');
+      state = lm.nullState();
+      continue;
+    }
+    const best = scored.reduce((a, b) => (b.next.logProb > a.next.logProb ? b : a));
+    words.push(best.word);
+    state = best.next.state;
+  }
+  return words.join(' ');
 }
 
 function score(sets, decode) {
@@ -82,7 +102,7 @@ for (const dir of modelDirs) {
   } else {
     const codeOfPhone = new Map(Object.entries(meta.phones).map(([code, phone]) => [phone, code]));
     const lexicon = pronunciationLm(lm, codeOfPhone);
-    const toWords = (text) => text.split(' ').filter(Boolean).map((pron) => lexicon.wordOf.get(pron) ?? '?').join(' ');
+    const toWords = (text) => wordsOfPronunciations(text, lm, lexicon.wordsOf);
     console.log(`${dir} greedy, words looked up: ${format(score(sets, decodeWith(new GreedyDecoder(vocabulary), toWords)))}`);
     for (const [alpha, beta] of PHONE_FUSION) {
       const decoder = new BeamSearchDecoder({ ...vocabulary, lm: lexicon.lm, beam, alpha, beta, unkPenalty: -10 });

@@ -12,16 +12,20 @@ const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 const env = { ...process.env, OMP_NUM_THREADS: '1' };
 
+/** Features of the bundled samples, as a train manifest in `dir`, through `earshot features`. */
+async function sampleFeatures(dir: string): Promise<{ features: string; index: string }> {
+  const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
+  const rows = clips.map((f) => `${path.join(SAMPLES_DIR, f)}\t${readFileSync(path.join(SAMPLES_DIR, f.replace('.wav', '.txt')), 'utf8').trim()}\ts\ttrain\t3`);
+  writeFileSync(path.join(dir, 'manifest.tsv'), ['audio\ttext\tspeaker\tsplit\tseconds', ...rows].join('\n') + '\n');
+  const features = path.join(dir, 'features');
+  await run('node', [CLI, 'features', path.join(dir, 'manifest.tsv'), '--out', features]);
+  return { features, index: path.join(features, 'index.tsv') };
+}
+
 describe('training recipe smoke test', () => {
   it('computes features, trains a tiny model two epochs, averages them, exports ONNX that onnxruntime-node runs like PyTorch', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-recipe-'));
-    const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
-    const rows = clips.map((f) => `${path.join(SAMPLES_DIR, f)}\t${readFileSync(path.join(SAMPLES_DIR, f.replace('.wav', '.txt')), 'utf8').trim()}\ts\ttrain\t3`);
-    writeFileSync(path.join(dir, 'manifest.tsv'), ['audio\ttext\tspeaker\tsplit\tseconds', ...rows].join('\n') + '\n');
-    const features = path.join(dir, 'features');
-    await run('node', [CLI, 'features', path.join(dir, 'manifest.tsv'), '--out', features]);
-
-    const index = path.join(features, 'index.tsv');
+    const { features, index } = await sampleFeatures(dir);
     await run(PYTHON, [
       path.join(ROOT, 'training/train.py'), '--train', index, '--dev', `smoke=${index}`, '--out', path.join(dir, 'train'),
       '--epochs', '2', '--hidden', '16', '--layers', '2', '--max-frames', '1000', '--warmup', '1', '--lc-prob', '0.5',
@@ -53,12 +57,7 @@ describe('training recipe smoke test', () => {
     // DH AH, K AE T in the codes of units.PHONE_CODES; "plasmoid" is not in CMUdict.
     expect(spelled.stdout.split('\n')).toEqual(['jc tbE', 'None', 'jc ?', '']);
 
-    const clips = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.wav'));
-    const rows = clips.map((f) => `${path.join(SAMPLES_DIR, f)}\t${readFileSync(path.join(SAMPLES_DIR, f.replace('.wav', '.txt')), 'utf8').trim()}\ts\ttrain\t3`);
-    writeFileSync(path.join(dir, 'manifest.tsv'), ['audio\ttext\tspeaker\tsplit\tseconds', ...rows].join('\n') + '\n');
-    const features = path.join(dir, 'features');
-    await run('node', [CLI, 'features', path.join(dir, 'manifest.tsv'), '--out', features]);
-    const index = path.join(features, 'index.tsv');
+    const { features, index } = await sampleFeatures(dir);
     await run(PYTHON, [
       path.join(ROOT, 'training/train.py'), '--units', 'phones', '--train', index, '--dev', `smoke=${index}`, '--out', path.join(dir, 'train'),
       '--epochs', '1', '--hidden', '16', '--layers', '2', '--max-frames', '1000', '--warmup', '1',
