@@ -22,8 +22,8 @@ done
 # augmented copies are drawn once more (the speaker column is field 5).
 [ -f $F/real-aug/so762.tsv ] || awk -F'\t' 'NR == 1 || $5 ~ /^so762_/' $F/real-aug/index.tsv > $F/real-aug/so762.tsv
 
-# A committed checkpoint carries training on where the last machine's cache/ was lost; it is deleted when
-# its successor ships.
+# A committed checkpoint carries training on where the last machine's cache/ was lost, in its own units
+# (since session 17 the phone-unit run); it is deleted when its successor ships.
 init=models/en-bilstm/model.pt
 [ -f models/checkpoint.pt ] && init=models/checkpoint.pt
 /usr/bin/python3 training/train.py \
@@ -38,6 +38,9 @@ init=models/en-bilstm/model.pt
 /usr/bin/python3 - <<'PY'
 import json, sys, torch
 best = torch.load("cache/train/best.pt", map_location="cpu")
+if best["config"].get("units", "chars") != "chars":
+    sys.exit(f"a {best['config']['units']} model: its greedy scores are not word error rates; "
+             "export it and compare it with node training/compare_units.mjs")
 shipped = json.load(open("models/en-bilstm/model.json"))["dev"]
 shipped_wer = sum(d["wer"] for d in shipped.values()) / len(shipped)
 print(f"best checkpoint mean dev WER {best['dev_wer']:.1f}, shipped {shipped_wer:.1f}")

@@ -47,8 +47,9 @@ def parse_args():
     p.add_argument("--layers", type=int, default=3)
     p.add_argument("--stack", type=int, default=3)
     p.add_argument("--frontend", choices=["stack", "conv"], default="stack", help="conv: model.ConvFrontEnd (not exportable yet)")
-    p.add_argument("--units", choices=["chars", "phones"], default="chars",
-                   help="output units; from --init weights of other units, every layer but the output layer is kept")
+    p.add_argument("--units", choices=["chars", "phones"],
+                   help="output units (default: those of the weights started from, or chars); from weights of other "
+                        "units, every layer but the output layer is kept")
     p.add_argument("--dropout", type=float, default=0.15, help="between LSTM layers")
     p.add_argument("--max-frames", type=int, default=24000, help="padded feature frames per batch")
     p.add_argument("--lr", type=float, default=1.5e-3)
@@ -224,13 +225,14 @@ def train(rank, args):
     rng = random.Random(args.seed)  # draws each epoch's batches, identically in every worker
     torch.manual_seed(args.seed)
 
+    last = out / "last.pt"
+    start = last if last.exists() else Path(args.init) if args.init else None
+    ckpt = torch.load(start, map_location=args.device) if start else None
+    args.units = args.units or (ckpt["config"].get("units", "chars") if ckpt else "chars")
     units = Units(args.units)
     train_sets = load_sets(args.train, units, log)
     dev_sets = load_dev_sets(args.dev, units)
 
-    last = out / "last.pt"
-    start = last if last.exists() else Path(args.init) if args.init else None
-    ckpt = torch.load(start, map_location=args.device) if start else None
     # A checkpoint's shape wins over --hidden, --layers, --stack and --frontend, which only shape a model from scratch.
     shape = dict(hidden=args.hidden, layers=args.layers, stack=args.stack, frontend=args.frontend) if ckpt is None else \
         {k: ckpt["config"][k] for k in ("hidden", "layers", "stack")} | {"frontend": ckpt["config"].get("frontend", "stack")}
