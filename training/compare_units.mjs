@@ -36,9 +36,13 @@ function readCmudict(codeOfPhone) {
   return prons;
 }
 
-/** The LM seen through the lexicon: its words spelled as pronunciations, and each pronunciation's words. */
+/**
+ * The LM seen through the lexicon: its words spelled as pronunciations, and each pronunciation's
+ * words. A phones+letters model spells each one-letter word with its letter's token ("A." in the table).
+ */
 function pronunciationLm(lm, codeOfPhone) {
   const cmudict = readCmudict(codeOfPhone);
+  for (const [unit, code] of codeOfPhone) if (unit.endsWith('.')) cmudict.set(unit[0].toLowerCase(), [code]);
   const entries = [];
   for (const [word, id] of lm.words()) {
     const unigram = lm.score(lm.nullState(), id).logProb;
@@ -94,7 +98,7 @@ for (const dir of modelDirs) {
   for (const [corpus, split] of DEV_SETS) sets.push(await posteriors(model, devUtterances(corpus, split, limit)));
   const vocabulary = { vocabulary: meta.vocabulary, blank: meta.blank };
   const beam = meta.decoder?.beam ?? 64;
-  if (meta.units !== 'phones') {
+  if ((meta.units ?? 'chars') === 'chars') {
     console.log(`${dir} greedy: ${format(score(sets, decodeWith(new GreedyDecoder(vocabulary), (t) => t)))}`);
     const { alpha = 0.6, beta = 2 } = meta.decoder ?? {};
     const decoder = new BeamSearchDecoder({ ...vocabulary, lm, beam, alpha, beta });

@@ -21,7 +21,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from common import ROOT
 from model import AcousticModel, StreamingStep
-from units import PHONE_CODES, Units
+from units import Units
 
 
 def parse_args():
@@ -119,11 +119,11 @@ def main():
     frame_rate = features["sampleRate"] / features["hop"]
     params = sum(p.numel() for p in model.parameters())
     units = Units(cfg.get("units", "chars"))
-    # A phone model's tokens are one-character codes; the table says which phone each stands for.
-    phones = {"units": "phones", "phones": {code: phone for phone, code in PHONE_CODES.items()}} if units.kind == "phones" else {}
+    # A phone model's tokens are one-character codes; the table says which phone (or letter) each stands for.
+    phones = {"units": units.kind, "phones": units.table()} if units.kind != "chars" else {}
     meta = {
         "name": args.name,
-        "architecture": f"{cfg['layers']}x{cfg['hidden']} latency-controlled BiLSTM, CTC over {'phones' if phones else 'characters'}, {params} parameters",
+        "architecture": f"{cfg['layers']}x{cfg['hidden']} latency-controlled BiLSTM, CTC over {dict(chars='characters', phones='phones').get(units.kind, 'phones and letters')}, {params} parameters",
         "vocabulary": units.tokens,
         **phones,
         "blank": 0,
