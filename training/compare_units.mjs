@@ -3,7 +3,7 @@
 //
 // A phone model (model.json "units": "phones", one-character phone codes) decodes through a
 // pronunciation lexicon: each LM word CMUdict can say is spelled in phone codes, and in the search
-// the LM's most probable of homophones stands for the pronunciation. The output's pronunciations
+// a pronunciation scores as the likeliest of its words after the history. The output's pronunciations
 // then become words left to right, each the homophone the LM likes best after the words before it
 // (so "b" after "a", not "be"); one the lexicon lacks reads "?" and counts as an error.
 //
@@ -45,10 +45,8 @@ function pronunciationLm(lm, codeOfPhone) {
   for (const [unit, code] of codeOfPhone) if (unit.endsWith('.')) cmudict.set(unit[0].toLowerCase(), [code]);
   const entries = [];
   for (const [word, id] of lm.words()) {
-    const unigram = lm.score(lm.nullState(), id).logProb;
-    for (const pron of cmudict.get(word) ?? []) entries.push({ word, pron, id, unigram });
+    for (const pron of cmudict.get(word) ?? []) entries.push({ word, pron, id });
   }
-  entries.sort((a, b) => a.unigram - b.unigram); // the Lexicon keeps the last word spelled alike: the most probable
   const wordsOf = new Map();
   for (const e of entries) wordsOf.set(e.pron, [...(wordsOf.get(e.pron) ?? []), e]);
   const spelled = Object.create(lm);

@@ -7,17 +7,23 @@ export type LexiconPosition = number;
 /** Where a word in progress is once it is no prefix of any LM word. */
 export const OFF_LEXICON: LexiconPosition = -1;
 
-/** The LM's words as a character trie, so a hypothesis knows its word's id without building strings. */
+/**
+ * The LM's words as a character trie, so a hypothesis knows its word's id without building strings.
+ * An LM whose words() spells several words alike (homophones, when the spellings are pronunciations)
+ * gives their position all of their ids.
+ */
 export class Lexicon {
   private readonly children = new Map<number, LexiconPosition>();
   private readonly wordIds: number[] = [NO_WORD];
+  /** Every id of a position spelled by more than one word. */
+  private readonly homophones = new Map<LexiconPosition, number[]>();
 
   constructor(lm: NgramLanguageModel, private readonly vocabulary: CtcVocabulary) {
     for (const [word, id] of lm.words()) {
       if (![...word].every((c) => vocabulary.has(c) && c !== ' ')) continue;
       let node = 0;
       for (const token of vocabulary.encode(word)) node = this.childOf(node, token);
-      this.wordIds[node] = id;
+      this.addWord(node, id);
     }
   }
 
@@ -27,9 +33,21 @@ export class Lexicon {
     return this.children.get(position * this.vocabulary.size + token) ?? OFF_LEXICON;
   }
 
-  /** The LM word id spelled up to this position, or NO_WORD. */
-  wordAt(position: LexiconPosition): number {
-    return position === OFF_LEXICON ? NO_WORD : this.wordIds[position]!;
+  /** Whether the spelling up to this position is an LM word. */
+  isWord(position: LexiconPosition): boolean {
+    return position !== OFF_LEXICON && this.wordIds[position] !== NO_WORD;
+  }
+
+  /** The LM word ids spelled up to this position: none, one, or a homophone's. */
+  wordsAt(position: LexiconPosition): readonly number[] {
+    if (!this.isWord(position)) return [];
+    return this.homophones.get(position) ?? [this.wordIds[position]!];
+  }
+
+  private addWord(node: LexiconPosition, id: number): void {
+    const first = this.wordIds[node]!;
+    if (first === NO_WORD) this.wordIds[node] = id;
+    else if (first !== id) this.homophones.set(node, [...(this.homophones.get(node) ?? [first]), id]);
   }
 
   private childOf(node: LexiconPosition, token: number): LexiconPosition {

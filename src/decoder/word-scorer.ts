@@ -15,11 +15,12 @@ export interface WordScore {
 /**
  * Shallow fusion of a word n-gram LM: a completed word scores alpha · ln P_lm(word | history) + beta,
  * with P_lm(<unk> | history) for a word outside the LM's vocabulary, which also pays unkPenalty per
- * character (see `spelling`). Without an LM everything scores 0.
+ * character (see `spelling`). Homophones score as the likeliest of them after the history. Without
+ * an LM everything scores 0.
  */
 export class WordScorer {
   private readonly unknownId: number;
-  private readonly cache = new Map<LmState, Map<number, WordScore>>();
+  private readonly cache = new Map<LmState, Map<LexiconPosition, WordScore>>();
 
   /** `lexicon` must be the LM's. */
   constructor(
@@ -46,7 +47,7 @@ export class WordScorer {
 
   /** Whether the spelling up to `position` is an LM word. */
   isWord(position: LexiconPosition): boolean {
-    return this.lexicon !== undefined && this.lexicon.wordAt(position) !== NO_WORD;
+    return this.lexicon !== undefined && this.lexicon.isWord(position);
   }
 
   /**
@@ -60,17 +61,22 @@ export class WordScorer {
   /** alpha · ln P_lm(word spelled up to `position` | state) + beta, and the state after the word. */
   word(state: LmState, position: LexiconPosition): WordScore {
     if (!this.lm) return { score: 0, state };
-    const id = this.lexicon!.wordAt(position);
-    let byWord = this.cache.get(state);
-    if (!byWord) this.cache.set(state, (byWord = new Map()));
-    let scored = byWord.get(id);
-    if (!scored) byWord.set(id, (scored = this.score(this.lm, state, id)));
+    let byPosition = this.cache.get(state);
+    if (!byPosition) this.cache.set(state, (byPosition = new Map()));
+    let scored = byPosition.get(position);
+    if (!scored) byPosition.set(position, (scored = this.likeliest(this.lm, state, position)));
     return scored;
   }
 
   /** alpha · ln P_lm(</s> | state). */
   end(state: LmState): number {
     return this.lm ? this.weights.alpha * this.lm.endScore(state) : 0;
+  }
+
+  private likeliest(lm: NgramLanguageModel, state: LmState, position: LexiconPosition): WordScore {
+    const ids = this.lexicon!.wordsAt(position);
+    if (ids.length === 0) return this.score(lm, state, NO_WORD);
+    return ids.map((id) => this.score(lm, state, id)).reduce((a, b) => (b.score > a.score ? b : a));
   }
 
   private score(lm: NgramLanguageModel, state: LmState, id: number): WordScore {

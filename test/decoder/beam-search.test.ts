@@ -103,6 +103,20 @@ describe('BeamSearchDecoder', () => {
       expect(prefix!.score).toBeCloseTo(prefixFree!.score - 5 * 1.5, 4);
     });
 
+    it('scores homophones (words spelled alike) as the likeliest of them after the history', () => {
+      // Both "cat" and "bat" spelled "cat", in either order: "the cat" is scored as P(cat | the), not P(bat | the).
+      for (const order of [['cat', 'bat'], ['bat', 'cat']]) {
+        const spelledAlike = Object.create(LM) as typeof LM;
+        spelledAlike.words = function* () {
+          yield* [...LM.words()].filter(([w]) => !order.includes(w));
+          for (const w of order) yield ['cat', LM.wordId(w)] as [string, number];
+        };
+        const [best] = decode(spoken('the cat'), { lm: spelledAlike, beta: 0 });
+        const [plain] = decode(spoken('the cat'), { lm: LM, beta: 0 });
+        expect(best!.score).toBeCloseTo(plain!.score, 6);
+      }
+    });
+
     it('restores word boundaries the acoustics run together', () => {
       const space = { ' ': 0.4, '-': 0.59 };
       const frames = [...spoken('zork'), space, ...spoken('the'), space, ...spoken('cat'), space, ...spoken('the'), space, ...spoken('cat')];
