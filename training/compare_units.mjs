@@ -1,51 +1,44 @@
 // Issue 17's phone-unit candidate against the character model, on the same dev utterances: WER and
 // CER greedy and with the beam search and the LM, for each model directory given.
 //
-// A phone model (model.json "units": "phones", one-character phone codes) decodes through a
-// pronunciation lexicon: each LM word CMUdict can say is spelled in phone codes, and in the search
-// a pronunciation scores as the likeliest of its words after the history. The output's pronunciations
-// then become words left to right, each the homophone the LM likes best after the words before it
-// (so "b" after "a", not "be"); one the lexicon lacks reads "?" and counts as an error.
+// A phone model (model.json "units": "phones" or "phones+letters") decodes through the pronunciation
+// lexicon in its directory (lexicon.txt.gz): each LM word the lexicon has is spelled in the model's
+// tokens, and in the search a pronunciation scores as the likeliest of its words after the history.
+// The output's pronunciations then become words left to right, each the homophone the LM likes best
+// after the words before it (so "b" after "a", not "be"); one the lexicon lacks reads "?" and counts
+// as an error.
 //
 //   npm run build && node training/compare_units.mjs models/en-bilstm cache/models/en-phones [--limit 200]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { BeamSearchDecoder, GreedyDecoder } from '../dist/decoder/index.js';
 import { loadArpa } from '../dist/lm/index.js';
 import { OnnxAcousticModel } from '../dist/model/index.js';
 import { addCounts, countErrors, errorRates, NO_ERRORS } from '../dist/text/error-rate.js';
 import { DEV_SETS, devUtterances, posteriors, ROOT } from './dev-posteriors.mjs';
 
-const CMUDICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict'; // Debian's pocketsphinx-en-us
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const limit = Number(arg('--limit', 200));
 const modelDirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--limit');
 /** (alpha, beta) pairs tried for a phone model, whose LM weight the character model's tuning does not fit. */
 const PHONE_FUSION = [[0.3, 1], [0.4, 1.5], [0.5, 1.5], [0.5, 2]];
 
-/** CMUdict's pronunciations as phone-code strings, per word. */
-function readCmudict(codeOfPhone) {
+/** The model directory's lexicon.txt.gz (export.py): each word's pronunciations in the model's tokens. */
+function readLexicon(dir) {
   const prons = new Map();
-  for (const line of readFileSync(CMUDICT, 'utf8').split('\n')) {
-    const [entry, ...rest] = line.trim().split(/\s+/);
-    if (!entry) continue;
-    const phones = rest.includes('#') ? rest.slice(0, rest.indexOf('#')) : rest;
-    const word = entry.replace(/\(\d+\)$/, '');
-    prons.set(word, [...(prons.get(word) ?? []), phones.map((p) => codeOfPhone.get(p)).join('')]);
+  for (const line of gunzipSync(readFileSync(path.join(dir, 'lexicon.txt.gz'))).toString('utf8').split('\n')) {
+    const [word, pron] = line.split('\t');
+    if (pron) prons.set(word, [...(prons.get(word) ?? []), pron]);
   }
   return prons;
 }
 
-/**
- * The LM seen through the lexicon: its words spelled as pronunciations, and each pronunciation's
- * words. A phones+letters model spells each one-letter word with its letter's token ("A." in the table).
- */
-function pronunciationLm(lm, codeOfPhone) {
-  const cmudict = readCmudict(codeOfPhone);
-  for (const [unit, code] of codeOfPhone) if (unit.endsWith('.')) cmudict.set(unit[0].toLowerCase(), [code]);
+/** The LM seen through the lexicon: its words spelled as pronunciations, and each pronunciation's words. */
+function pronunciationLm(lm, lexicon) {
   const entries = [];
   for (const [word, id] of lm.words()) {
-    for (const pron of cmudict.get(word) ?? []) entries.push({ word, pron, id });
+    for (const pron of lexicon.get(word) ?? []) entries.push({ word, pron, id });
   }
   const wordsOf = new Map();
   for (const e of entries) wordsOf.set(e.pron, [...(wordsOf.get(e.pron) ?? []), e]);
@@ -102,8 +95,7 @@ for (const dir of modelDirs) {
     const decoder = new BeamSearchDecoder({ ...vocabulary, lm, beam, alpha, beta });
     console.log(`${dir} beam ${beam} alpha ${alpha} beta ${beta}: ${format(score(sets, decodeWith(decoder, (t) => t)))}`);
   } else {
-    const codeOfPhone = new Map(Object.entries(meta.phones).map(([code, phone]) => [phone, code]));
-    const lexicon = pronunciationLm(lm, codeOfPhone);
+    const lexicon = pronunciationLm(lm, readLexicon(dir));
     const toWords = (text) => wordsOfPronunciations(text, lm, lexicon.wordsOf);
     console.log(`${dir} greedy, words looked up: ${format(score(sets, decodeWith(new GreedyDecoder(vocabulary), toWords)))}`);
     for (const [alpha, beta] of PHONE_FUSION) {

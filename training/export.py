@@ -2,6 +2,9 @@
 
 - model.onnx: the latency-controlled step (see model.StreamingStep), which onnxruntime-node runs;
 - model.pt: the weights, so a later session can resume training from the committed model;
+- lexicon.txt.gz (phone models): every word's pronunciations in the model's tokens, one "word<TAB>tokens"
+  line each (CMUdict's, BSD-2, with the letter tokens for one-letter words in phones+letters), which
+  decoding turns words into and back;
 - model.json: the contract inference reads: vocabulary, feature settings, frame rates, streaming
   chunk sizes, provenance and dev scores (run tune_decoder.mjs --write afterwards to add the tuned
   beam search settings);
@@ -11,6 +14,7 @@
   /usr/bin/python3 training/export.py --checkpoint cache/train/best.pt --features cache/features/real/config.json
 """
 import argparse
+import gzip
 import json
 import os
 from pathlib import Path
@@ -99,6 +103,15 @@ def reference_fixture(step, cfg, path):
     Path(path).write_text(json.dumps(fixture))
 
 
+LEXICON_FILE = "lexicon.txt.gz"
+
+
+def write_lexicon(units, path):
+    lines = (f"{word}\t{pron}\n" for word, prons in sorted(units.lexicon.items()) for pron in prons)
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
+        f.writelines(lines)
+
+
 def main():
     args = parse_args()
     ckpt = torch.load(args.checkpoint, map_location="cpu")
@@ -141,6 +154,8 @@ def main():
         "dev": {name: {"wer": w, "cer": c} for name, (w, c) in (ckpt.get("dev") or {}).items()},
     }
     (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n")
+    if units.kind != "chars":
+        write_lexicon(units, out / LEXICON_FILE)
     reference_fixture(step, cfg, args.fixture)
     print(f"exported {out} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB ONNX)")
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { OnnxAcousticModel } from '../../src/model/index.js';
 import { CLI, ROOT, SAMPLES_DIR } from '../helpers.js';
@@ -71,6 +72,9 @@ describe('training recipe smoke test', () => {
     expect(meta.vocabulary).toHaveLength(41);
     expect(meta.phones.j).toBe('DH');
     expect(meta.architecture).toContain('CTC over phones');
+    const lexicon = gunzipSync(readFileSync(path.join(dir, 'tiny-phones', 'lexicon.txt.gz'))).toString('utf8').split('\n');
+    expect(lexicon).toContain('cat\ttbE');
+    expect(lexicon.filter((line) => line.startsWith('a\t'))).toEqual(['a\tc', 'a\tm']); // AH, EY
 
     // phones+letters: one-letter words get their letter's token, and a phone model's output rows carry over.
     const script = [
