@@ -4,9 +4,8 @@
 // A phone model (model.json "units": "phones" or "phones+letters") decodes through the pronunciation
 // lexicon in its directory (lexicon.txt.gz): each LM word the lexicon has is spelled in the model's
 // tokens, and in the search a pronunciation scores as the likeliest of its words after the history.
-// The output's pronunciations then become words left to right, each the homophone the LM likes best
-// after the words before it (so "b" after "a", not "be"); one the lexicon lacks reads "?" and counts
-// as an error.
+// The output's pronunciations then become the words the LM likes best of every reading of their
+// homophones; a pronunciation the lexicon lacks reads "?" and counts as an error.
 //
 //   npm run build && node training/compare_units.mjs models/en-bilstm cache/models/en-phones [--limit 200]
 import { readFileSync } from 'node:fs';
@@ -49,22 +48,30 @@ function pronunciationLm(lm, lexicon) {
   return { lm: spelled, wordsOf };
 }
 
-/** Decoded pronunciations as words, each homophone chosen by the LM given the words chosen before it. */
+/**
+ * Decoded pronunciations as words: of every way to read the homophones, the one the LM likes best,
+ * sentence end included (Viterbi over LM states, so "for two one" becomes "four two one").
+ */
 function wordsOfPronunciations(text, lm, wordsOf) {
-  let state = lm.startState();
-  const words = [];
+  let paths = new Map([[lm.startState(), { logProb: 0, words: [] }]]);
   for (const pron of text.split(' ').filter(Boolean)) {
-    const scored = (wordsOf.get(pron) ?? []).map((e) => ({ word: e.word, next: lm.score(state, e.id) }));
-    if (scored.length === 0) {
-      words.push('?');
-      state = lm.nullState();
-      continue;
+    const next = new Map();
+    const homophones = wordsOf.get(pron) ?? [{ word: '?' }];
+    for (const [state, path] of paths) {
+      for (const { word, id } of homophones) {
+        const scored = id === undefined ? { logProb: 0, state: lm.nullState() } : lm.score(state, id);
+        const logProb = path.logProb + scored.logProb;
+        if (!(next.get(scored.state)?.logProb >= logProb)) next.set(scored.state, { logProb, words: [...path.words, word] });
+      }
     }
-    const best = scored.reduce((a, b) => (b.next.logProb > a.next.logProb ? b : a));
-    words.push(best.word);
-    state = best.next.state;
+    paths = next;
   }
-  return words.join(' ');
+  let best = { logProb: -Infinity, words: [] };
+  for (const [state, path] of paths) {
+    const logProb = path.logProb + lm.endScore(state);
+    if (logProb > best.logProb) best = { logProb, words: path.words };
+  }
+  return best.words.join(' ');
 }
 
 function score(sets, decode) {
