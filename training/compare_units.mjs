@@ -1,7 +1,7 @@
 // Issue 17's phone-unit candidate against the character model, on the same dev utterances: WER and
 // CER greedy and with the beam search and the LM, for each model directory given.
 //
-// A phone model (model.json "units": "phones" or "phones+letters") decodes through the pronunciation
+// A phone model (model.json "units": "phones") decodes through the pronunciation
 // lexicon in its directory (lexicon.txt.gz): each LM word the lexicon has is spelled in the model's
 // tokens, and in the search a pronunciation scores as the likeliest of its words after the history.
 // The output's pronunciations then become the words the LM likes best of every reading of their

@@ -3,8 +3,7 @@
 - model.onnx: the latency-controlled step (see model.StreamingStep), which onnxruntime-node runs;
 - model.pt: the weights, so a later session can resume training from the committed model;
 - lexicon.txt.gz (phone models): every word's pronunciations in the model's tokens, one "word<TAB>tokens"
-  line each (CMUdict's, BSD-2, with the letter tokens for one-letter words in phones+letters), which
-  decoding turns words into and back;
+  line each (CMUdict's, BSD-2), which decoding turns words into and back;
 - model.json: the contract inference reads: vocabulary, feature settings, frame rates, streaming
   chunk sizes, provenance and dev scores (run tune_decoder.mjs --write afterwards to add the tuned
   beam search settings);
@@ -25,7 +24,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from common import ROOT
 from model import AcousticModel, StreamingStep
-from units import Units
+from units import PHONE_CODES, Units
 
 
 def parse_args():
@@ -132,11 +131,11 @@ def main():
     frame_rate = features["sampleRate"] / features["hop"]
     params = sum(p.numel() for p in model.parameters())
     units = Units(cfg.get("units", "chars"))
-    # A phone model's tokens are one-character codes; the table says which phone (or letter) each stands for.
-    phones = {"units": units.kind, "phones": units.table()} if units.kind != "chars" else {}
+    # A phone model's tokens are one-character codes; the table says which phone each stands for.
+    phones = {"units": "phones", "phones": {code: phone for phone, code in PHONE_CODES.items()}} if units.kind == "phones" else {}
     meta = {
         "name": args.name,
-        "architecture": f"{cfg['layers']}x{cfg['hidden']} latency-controlled BiLSTM, CTC over {dict(chars='characters', phones='phones').get(units.kind, 'phones and letters')}, {params} parameters",
+        "architecture": f"{cfg['layers']}x{cfg['hidden']} latency-controlled BiLSTM, CTC over {'phones' if phones else 'characters'}, {params} parameters",
         "vocabulary": units.tokens,
         **phones,
         "blank": 0,
@@ -154,7 +153,7 @@ def main():
         "dev": {name: {"wer": w, "cer": c} for name, (w, c) in (ckpt.get("dev") or {}).items()},
     }
     (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n")
-    if units.kind != "chars":
+    if phones:
         write_lexicon(units, out / LEXICON_FILE)
     reference_fixture(step, cfg, args.fixture)
     print(f"exported {out} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB ONNX)")

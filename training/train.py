@@ -47,7 +47,7 @@ def parse_args():
     p.add_argument("--layers", type=int, default=3)
     p.add_argument("--stack", type=int, default=3)
     p.add_argument("--frontend", choices=["stack", "conv"], default="stack", help="conv: model.ConvFrontEnd (not exportable yet)")
-    p.add_argument("--units", choices=["chars", "phones", "phones+letters"],
+    p.add_argument("--units", choices=["chars", "phones"],
                    help="output units (default: those of the weights started from, or chars); from weights of other "
                         "units, every layer but the output layer is kept")
     p.add_argument("--dropout", type=float, default=0.15, help="between LSTM layers")
@@ -182,21 +182,13 @@ def committed_state(weights, ckpt):
 
 
 def load_init(model, ckpt, units, log):
-    """--init weights; from a model with other output units, all but the output layer, whose rows for
-    the tokens both have in the same places (phones into phones+letters) are kept and the rest start
-    afresh. Whether the units were the same."""
+    """--init weights; from a model with other output units, all but the output layer, which starts afresh.
+    Whether the units were the same."""
     weights = ckpt["model"]
-    old_units = ckpt["config"].get("units", "chars")
-    same_units = old_units == units
+    same_units = ckpt["config"].get("units", "chars") == units
     if not same_units:
-        old, new = Units(old_units).tokens, Units(units).tokens
-        kept = len(old) if new[: len(old)] == old else 0
-        out = {k: v for k, v in weights.items() if k.startswith("out.")}
         weights = {k: v for k, v in weights.items() if not k.startswith("out.")}
-        with torch.no_grad():
-            for name, value in out.items():
-                getattr(model.out, name.removeprefix("out."))[:kept] = value[:kept]
-        log(f"output layer for {units}: {kept} of {len(new)} rows from the {old_units} model, the rest afresh", flush=True)
+        log(f"output layer for {units} starts afresh; the rest is from the {ckpt['config'].get('units', 'chars')} model", flush=True)
     model.load_state_dict(weights, strict=same_units)
     return same_units
 

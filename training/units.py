@@ -4,11 +4,6 @@ Phones are issue 17's phone-unit candidate: CTC over CMUdict's 39 phones plus th
 with the pronunciation lexicon applied in decoding. Each phone is written as one character (PHONE_CODES)
 so that transcripts, edit distances and the decoder's one-character tokens work unchanged; model.json
 carries the code-to-phone table.
-
-"phones+letters" adds a token per letter of the alphabet ("Ⓐ" to "Ⓩ"), which every one-letter word
-is spelled with. Spelled letters are homophones of words ("C" and "see", "R" and "are") and their CMUdict
-entries are ambiguous ("a" is AH first, EY second): as phones the letters of AN4 were far worse than with
-characters, where context decides. With their own tokens the BiLSTM decides from context again.
 """
 from pathlib import Path
 
@@ -19,7 +14,6 @@ ARPABET = ["AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER",
            "IY", "JH", "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH", "T", "TH", "UH", "UW", "V",
            "W", "Y", "Z", "ZH"]
 PHONE_CODES = dict(zip(ARPABET, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"))
-LETTER_CODES = {chr(c): chr(0x24B6 + c - ord("a")) for c in range(ord("a"), ord("z") + 1)}  # "a" -> "Ⓐ"
 OOV = "?"  # stands for a reference word without a pronunciation: it never matches
 
 
@@ -41,12 +35,9 @@ class Units:
         self.kind = kind
         if kind == "chars":
             self.tokens = VOCAB
-        elif kind in ("phones", "phones+letters"):
+        elif kind == "phones":
             self.tokens = ["<blank>", " "] + list(PHONE_CODES.values())
             self.lexicon = read_cmudict()
-            if kind == "phones+letters":
-                self.tokens += list(LETTER_CODES.values())
-                self.lexicon |= {letter: [code] for letter, code in LETTER_CODES.items()}
         else:
             raise ValueError(f"unknown units {kind!r}")
         self.ids = {t: i for i, t in enumerate(self.tokens)}
@@ -64,15 +55,6 @@ class Units:
         if self.kind == "chars":
             return text
         return " ".join(self.lexicon.get(w, [OOV])[0] for w in text.split())
-
-    def table(self):
-        """model.json's code-to-unit table: ARPAbet phones, and letters as "A." to "Z."."""
-        if self.kind == "chars":
-            return {}
-        table = {code: phone for phone, code in PHONE_CODES.items()}
-        if self.kind == "phones+letters":
-            table |= {code: f"{letter.upper()}." for letter, code in LETTER_CODES.items()}
-        return table
 
     def labels(self, spelled):
         return [self.ids[c] for c in spelled if c in self.ids]

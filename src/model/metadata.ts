@@ -9,11 +9,10 @@ export interface ModelMetadata {
   vocabulary: string[];
   /**
    * What the outputs stand for (absent: characters). "phones": CTC over ARPAbet phones, each written
-   * as the one-character code `phones` maps to its phone; "phones+letters" adds a token per letter
-   * of the alphabet, which `phones` maps to "A." to "Z.". Such models come from issue 17's
+   * as the one-character code `phones` maps to its phone; such models come from issue 17's
    * experiments (training/compare_units.mjs decodes them) and are not recognised with.
    */
-  units?: 'chars' | 'phones' | 'phones+letters';
+  units?: 'chars' | 'phones';
   phones?: Record<string, string>;
   blank: number;
   features: FeatureConfig;
