@@ -21,7 +21,7 @@ const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[proc
 const limit = Number(arg('--limit', 200));
 const modelDirs = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--limit');
 /** (alpha, beta) pairs tried for a phone model, whose LM weight the character model's tuning does not fit. */
-const PHONE_FUSION = [[0.3, 1], [0.4, 1.5], [0.5, 1.5], [0.5, 2]];
+const PHONE_FUSION = [[0.4, 1.5], [0.5, 1.5], [0.5, 2], [0.6, 2]];
 
 /** The model directory's lexicon.txt.gz (export.py): each word's pronunciations in the model's tokens. */
 function readLexicon(dir) {
