@@ -14,11 +14,14 @@ import { SessionGuard } from './session-guard.js';
 import type { CtcDecoder, DecoderSession, Hypothesis, SessionOptions } from './types.js';
 import { CtcVocabulary, type VocabularyOptions } from './vocabulary.js';
 import { WordScorer } from './word-scorer.js';
-import { hypothesisOf } from './words.js';
+import { CharacterSpelling, type Spelling } from './spelling.js';
+import { hypothesisOf, withWords, writtenWords } from './words.js';
 
 export interface BeamSearchOptions extends VocabularyOptions {
   /** Word n-gram model for shallow fusion. Without one, alpha, beta and unkPenalty do nothing. */
   lm?: NgramLanguageModel;
+  /** How the tokens write words (default: as characters, CharacterSpelling). */
+  spelling?: Spelling;
   /** Prefixes kept per frame (default 32). */
   beam?: number;
   /**
@@ -81,13 +84,15 @@ export class BeamSearchDecoder implements CtcDecoder {
   private readonly vocabulary: CtcVocabulary;
   private readonly lm: NgramLanguageModel | undefined;
   private readonly lexicon: Lexicon | undefined;
+  private readonly spelling: Spelling;
   /** Each context's grammar over this vocabulary, shared by the sessions that use it. */
   private readonly contexts = new WeakMap<CompiledContext, ContextGrammar>();
 
   constructor(options: BeamSearchOptions) {
     this.vocabulary = new CtcVocabulary(options);
     this.lm = options.lm;
-    this.lexicon = options.lm && new Lexicon(options.lm, this.vocabulary);
+    this.spelling = options.spelling ?? new CharacterSpelling(this.vocabulary);
+    this.lexicon = options.lm && new Lexicon(options.lm, this.vocabulary, this.spelling);
     const settings: Settings = { ...BEAM_SEARCH_DEFAULTS };
     for (const key of Object.keys(settings) as (keyof Settings)[]) settings[key] = options[key] ?? settings[key];
     for (const key of ['beam', 'contextBeam'] as const) {
@@ -99,11 +104,12 @@ export class BeamSearchDecoder implements CtcDecoder {
   }
 
   createSession(options: SessionOptions = {}): DecoderSession {
-    const grammar = options.grammar?.length && !options.context ? grammarOf(options.grammar, this.vocabulary) : undefined;
+    const grammar = options.grammar?.length && !options.context ? grammarOf(options.grammar, this.vocabulary, this.spelling) : undefined;
     const context = options.context && this.contextGrammar(options.context);
-    const scorer = grammar || context ? new WordScorer(undefined, undefined, this.settings) : new WordScorer(this.lm, this.lexicon, this.settings);
+    const lm = grammar || context ? undefined : this.lm;
+    const scorer = lm ? new WordScorer(lm, this.lexicon, this.settings) : new WordScorer(undefined, undefined, this.settings);
     const hotwords = options.hotwords ?? [];
-    const trie = hotwordTrie(hotwords, this.vocabulary);
+    const trie = hotwordTrie(hotwords, this.vocabulary, this.spelling);
     const search = new PrefixSearch({
       ...this.settings,
       beam: context ? this.settings.contextBeam : this.settings.beam,
@@ -114,13 +120,16 @@ export class BeamSearchDecoder implements CtcDecoder {
       maxGain: Math.max(this.settings.beta, 0) + Math.max(0, ...hotwords.map((h) => h.boost ?? DEFAULT_HOTWORD_BOOST)),
     });
     const phrases = grammar && new PhraseRanking(grammar, trie, this.vocabulary, this.settings.unkThreshold);
-    const intents = options.context && new ContextRanking(options.context, options.minIntentConfidence ?? DEFAULT_MIN_INTENT_CONFIDENCE);
-    return new BeamSearchSession(search, scorer, this.vocabulary, phrases ?? intents);
+    const intents = context && new ContextRanking(options.context!, context, options.minIntentConfidence ?? DEFAULT_MIN_INTENT_CONFIDENCE);
+    const read = grammar
+      ? (h: Hypothesis, node: PrefixNode): Hypothesis => withWords(h, node.grammar!.phrase!)
+      : (h: Hypothesis): Hypothesis => (context ? h : withWords(h, this.spelling.read(writtenWords(h), lm)));
+    return new BeamSearchSession(search, scorer, this.vocabulary, phrases ?? intents, read);
   }
 
   private contextGrammar(context: CompiledContext): ContextGrammar {
     let grammar = this.contexts.get(context);
-    if (!grammar) this.contexts.set(context, (grammar = new ContextGrammar(context.graph, this.vocabulary)));
+    if (!grammar) this.contexts.set(context, (grammar = new ContextGrammar(context.graph, this.vocabulary, this.spelling)));
     return grammar;
   }
 }
@@ -147,6 +156,8 @@ class BeamSearchSession implements DecoderSession {
     private readonly vocabulary: CtcVocabulary,
     /** A flat grammar's phrases, or a context's intents. */
     private readonly constraint: PhraseRanking | ContextRanking | undefined,
+    /** A hypothesis' written words read as words, but for a context's (ContextRanking reads those). */
+    private readonly read: (hypothesis: Hypothesis, node: PrefixNode) => Hypothesis,
   ) {
     this.beam = search.initialBeam();
     this.path = new BestPath(vocabulary);
@@ -175,7 +186,7 @@ class BeamSearchSession implements DecoderSession {
     if (!(this.constraint instanceof ContextRanking)) return this.ranked(beam, path, 1)[0]!;
     if (beam.length === 0) return path.nothingSaid();
     const best = beam.reduce((a, b) => (b.total > a.total ? b : a));
-    return hypothesisOf(this.search.charactersOf(best), this.vocabulary, best.total);
+    return this.constraint.partial(hypothesisOf(this.search.charactersOf(best), this.vocabulary, best.total));
   }
 
   /**
@@ -196,7 +207,7 @@ class BeamSearchSession implements DecoderSession {
 
   private ranked(beam: readonly BeamEntry[], path: BestPath, count: number): Hypothesis[] {
     const endings = this.distinct(beam.filter((e) => !this.constraint || e.node.grammar?.complete).map((e) => this.ending(e)));
-    const hypotheses = endings.slice(0, count).map((e) => hypothesisOf(this.search.charactersOf(e.entry), this.vocabulary, e.score));
+    const hypotheses = endings.slice(0, count).map((e) => this.read(hypothesisOf(this.search.charactersOf(e.entry), this.vocabulary, e.score), e.entry.node));
     if (this.constraint) return this.constraint.result(hypotheses, endings[0]?.acoustic, path, count);
     return hypotheses.length > 0 ? hypotheses : [path.nothingSaid()];
   }
@@ -252,12 +263,12 @@ class PhraseRanking {
   rank(logprobs: Float32Array, frames: number, path: BestPath, count: number): Hypothesis[] {
     const { size, blank, space } = this.vocabulary;
     const scored = this.grammar.phrases
-      .map((tokens) => ({ tokens, acoustic: alignTokens(logprobs, frames, size, blank, tokens, false).logProb }))
+      .map(({ tokens, words }) => ({ tokens, words, acoustic: alignTokens(logprobs, frames, size, blank, tokens, false).logProb }))
       .filter((p) => p.acoustic > -Infinity)
       .map((p) => ({ ...p, score: p.acoustic + hotwordBonus(p.tokens, this.hotwords, space) }))
       .sort((a, b) => b.score - a.score)
       .slice(0, count);
-    const hypotheses = scored.map((p) => hypothesisOf(alignTokens(logprobs, frames, size, blank, p.tokens).chars, this.vocabulary, p.score));
+    const hypotheses = scored.map((p) => withWords(hypothesisOf(alignTokens(logprobs, frames, size, blank, p.tokens).chars, this.vocabulary, p.score), p.words));
     return this.result(hypotheses, scored[0]?.acoustic, path, count);
   }
 

@@ -1,4 +1,4 @@
-import { UNKNOWN_PHRASE } from './grammar.js';
+import { UNKNOWN_PHRASE } from './words.js';
 import type { Hypothesis } from './types.js';
 import type { CtcVocabulary } from './vocabulary.js';
 import { hypothesisOf, type EmittedChar } from './words.js';

@@ -1,5 +1,6 @@
 import type { WordGraph } from '../intent/index.js';
 import type { GrammarNode } from './grammar.js';
+import { UnknownWordError, type Spelling } from './spelling.js';
 import type { CtcVocabulary } from './vocabulary.js';
 
 /**
@@ -10,18 +11,24 @@ const MAX_WORD_SETS = 20_000;
 
 /**
  * A word graph as a grammar over the vocabulary's symbols: the graph is determinised lazily, a
- * set of graph states at a time (a `WordSet`), and each set spells the words that leave it as a
- * character trie; a space after a word moves to the set the word leads to. Only the sets the
- * search reaches are built, so a graph of 10^9 sentences costs what its decoded prefixes touch.
+ * set of graph states at a time (a `WordSet`), and each set writes the words that leave it as a
+ * token trie of their written forms; a space after a form moves to the set its words lead to
+ * (homophones' together). Only the sets the search reaches are built, so a graph of 10^9 sentences
+ * costs what its decoded prefixes touch.
  */
 export class ContextGrammar {
   private readonly sets = new Map<string, WordSet>();
-  private readonly spellings = new Map<string, number[] | null>();
+  private readonly forms = new Map<string, number[][]>();
 
+  /** Throws UnknownWordError when the spelling cannot write some of the graph's words. */
   constructor(
     readonly graph: WordGraph,
     private readonly vocabulary: CtcVocabulary,
-  ) {}
+    private readonly spelling: Spelling,
+  ) {
+    const missing = new Set(graph.words.flatMap((arcs) => arcs.map((arc) => arc.word)).filter((word) => this.spell(word).length === 0));
+    if (missing.size > 0) throw new UnknownWordError([...missing]);
+  }
 
   /** Where every sentence starts. */
   root(): GrammarNode {
@@ -40,14 +47,22 @@ export class ContextGrammar {
     return set;
   }
 
-  /** The word's symbols, or null when the vocabulary cannot spell it. */
-  spell(word: string): number[] | null {
-    let tokens = this.spellings.get(word);
-    if (tokens === undefined) {
-      const kept = [...word].filter((c) => this.vocabulary.has(c) && c !== ' ').join('');
-      this.spellings.set(word, (tokens = kept === '' ? null : this.vocabulary.encode(kept)));
-    }
+  /** The word's written forms as tokens; none when the spelling cannot write it. */
+  spell(word: string): number[][] {
+    let tokens = this.forms.get(word);
+    if (!tokens) this.forms.set(word, (tokens = this.spelling.spell(word).map((form) => this.vocabulary.encode(form))));
     return tokens;
+  }
+
+  /**
+   * Every reading of written words as the graph's words, at most `limit`: one for a character
+   * model, one per combination of homophones for a phone model.
+   */
+  readings(written: readonly string[], limit: number): string[][] {
+    const graphWords = (form: string): string[] => this.spelling.homophones(form).filter((word) => this.spell(word).length > 0);
+    let readings: string[][] = [[]];
+    for (const form of written) readings = readings.flatMap((start) => graphWords(form).map((word) => [...start, word])).slice(0, limit);
+    return readings;
   }
 
   get space(): number {
@@ -61,6 +76,7 @@ class WordSet {
   readonly root: SpellingNode;
   /** Graph states each word leads to, before their closure. */
   private readonly targets = new Map<string, number[]>();
+  /** The set after each written form, by its words. */
   private readonly successors = new Map<string, WordSet>();
 
   constructor(
@@ -73,7 +89,7 @@ class WordSet {
       for (const arc of grammar.graph.words[state]!) {
         const targets = this.targets.get(arc.word);
         if (targets) targets.push(arc.to);
-        else this.spellWord(arc.word, arc.to);
+        else this.addWord(arc.word, arc.to);
       }
     }
   }
@@ -82,39 +98,40 @@ class WordSet {
     return this.grammar.space;
   }
 
-  /** The set after `word`. */
-  next(word: string): WordSet {
-    let set = this.successors.get(word);
-    if (!set) this.successors.set(word, (set = this.grammar.wordSet(this.targets.get(word)!)));
+  /** The set after a form written by `words`. */
+  next(words: readonly string[]): WordSet {
+    const key = words.join(' ');
+    let set = this.successors.get(key);
+    if (!set) this.successors.set(key, (set = this.grammar.wordSet(words.flatMap((word) => this.targets.get(word)!))));
     return set;
   }
 
-  private spellWord(word: string, target: number): void {
-    const tokens = this.grammar.spell(word);
-    if (!tokens) return;
+  private addWord(word: string, target: number): void {
     this.targets.set(word, [target]);
-    let node = this.root;
-    for (const token of tokens) node = node.childFor(token);
-    node.word = word;
+    for (const tokens of this.grammar.spell(word)) {
+      let node = this.root;
+      for (const token of tokens) node = node.childFor(token);
+      node.words.push(word);
+    }
   }
 }
 
-/** A position inside the spelling of the words that leave a word set. */
+/** A position inside the written forms of the words that leave a word set. */
 class SpellingNode implements GrammarNode {
   private readonly children = new Map<number, SpellingNode>();
-  /** The word spelled up to here, if one is. */
-  word: string | undefined;
+  /** The words written up to here: none, one, or homophones. */
+  readonly words: string[] = [];
 
   constructor(private readonly owner: WordSet) {}
 
   child(token: number): GrammarNode | undefined {
     if (token !== this.owner.space) return this.children.get(token);
-    return this.word === undefined ? undefined : this.owner.next(this.word).root;
+    return this.words.length === 0 ? undefined : this.owner.next(this.words).root;
   }
 
   get complete(): boolean {
     if (this === this.owner.root) return this.owner.accepting;
-    return this.word !== undefined && this.owner.next(this.word).accepting;
+    return this.words.length > 0 && this.owner.next(this.words).accepting;
   }
 
   childFor(token: number): SpellingNode {

@@ -1,3 +1,4 @@
+import { spellPhrase, type Spelling } from './spelling.js';
 import type { Hotword } from './types.js';
 import type { CtcVocabulary } from './vocabulary.js';
 
@@ -8,7 +9,7 @@ import type { CtcVocabulary } from './vocabulary.js';
  */
 export const DEFAULT_HOTWORD_BOOST = 3;
 
-/** A position in the hot phrases, character by character (spaces included). */
+/** A position in the hot phrases, token by token (spaces included). */
 export interface HotwordNode {
   readonly next: Map<number, HotwordNode>;
   /** Bonus while this is the hypothesis' word in progress: the boost times the share of the word typed. */
@@ -18,26 +19,32 @@ export interface HotwordNode {
 }
 
 /**
- * A character trie of the hot phrases; the returned root matches the start of a word. A word on a
- * hot phrase counts as known to the LM: it pays no spelling penalty. Phrases with boost 0 are left out.
+ * A token trie of the hot phrases, each word in every way the spelling writes it; the returned root
+ * matches the start of a word. A word on a hot phrase counts as known to the LM: it pays no spelling
+ * penalty. Phrases with boost 0 are left out. Throws UnknownWordError for a word the spelling cannot write.
  */
-export function hotwordTrie(hotwords: readonly Hotword[], vocabulary: CtcVocabulary): HotwordNode | null {
+export function hotwordTrie(hotwords: readonly Hotword[], vocabulary: CtcVocabulary, spelling: Spelling): HotwordNode | null {
   const root = newNode();
   for (const { phrase, boost = DEFAULT_HOTWORD_BOOST } of hotwords) {
     if (boost === 0) continue;
-    const words = vocabulary.normalize(phrase).split(' ').filter((w) => w !== '');
-    let node = root;
-    for (const [i, word] of words.entries()) {
-      if (i > 0) node = childOf(node, vocabulary.space);
-      const tokens = vocabulary.encode(word);
-      for (const [j, token] of tokens.entries()) {
-        node = childOf(node, token);
-        node.partial = Math.max(node.partial, (boost * (j + 1)) / tokens.length);
-      }
-      node.complete = Math.max(node.complete, boost);
+    let ends = [root];
+    for (const [i, forms] of spellPhrase(phrase, spelling).forms.entries()) {
+      const starts = i === 0 ? ends : ends.map((node) => childOf(node, vocabulary.space));
+      ends = starts.flatMap((start) => forms.map((form) => addWord(start, vocabulary.encode(form), boost)));
     }
   }
   return root.next.size > 0 ? root : null;
+}
+
+/** Adds a word's tokens after `start`, with its partial and complete boosts; the node it ends at. */
+function addWord(start: HotwordNode, tokens: readonly number[], boost: number): HotwordNode {
+  let node = start;
+  for (const [j, token] of tokens.entries()) {
+    node = childOf(node, token);
+    node.partial = Math.max(node.partial, (boost * (j + 1)) / tokens.length);
+  }
+  node.complete = Math.max(node.complete, boost);
+  return node;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { NO_WORD, type NgramLanguageModel } from '../lm/ngram-model.js';
+import type { Spelling } from './spelling.js';
 import type { CtcVocabulary } from './vocabulary.js';
 
 /** A node of the lexicon trie; the root is 0 (the empty word). */
@@ -8,9 +9,9 @@ export type LexiconPosition = number;
 export const OFF_LEXICON: LexiconPosition = -1;
 
 /**
- * The LM's words as a character trie, so a hypothesis knows its word's id without building strings.
- * An LM whose words() spells several words alike (homophones, when the spellings are pronunciations)
- * gives their position all of their ids.
+ * The LM's words as a token trie of their written forms, so a hypothesis knows its word's id without
+ * building strings. Words written alike (homophones, when the forms are pronunciations) share a
+ * position, which has all of their ids.
  */
 export class Lexicon {
   private readonly children = new Map<number, LexiconPosition>();
@@ -18,22 +19,23 @@ export class Lexicon {
   /** Every id of a position spelled by more than one word. */
   private readonly homophones = new Map<LexiconPosition, number[]>();
 
-  constructor(lm: NgramLanguageModel, private readonly vocabulary: CtcVocabulary) {
+  constructor(lm: NgramLanguageModel, private readonly vocabulary: CtcVocabulary, spelling: Spelling) {
     for (const [word, id] of lm.words()) {
-      if (![...word].every((c) => vocabulary.has(c) && c !== ' ')) continue;
-      let node = 0;
-      for (const token of vocabulary.encode(word)) node = this.childOf(node, token);
-      this.addWord(node, id);
+      for (const form of spelling.spell(word)) {
+        let node = 0;
+        for (const token of vocabulary.encode(form)) node = this.childOf(node, token);
+        this.addWord(node, id);
+      }
     }
   }
 
-  /** The position after one more character, or OFF_LEXICON. */
+  /** The position after one more token, or OFF_LEXICON. */
   next(position: LexiconPosition, token: number): LexiconPosition {
     if (position === OFF_LEXICON) return OFF_LEXICON;
     return this.children.get(position * this.vocabulary.size + token) ?? OFF_LEXICON;
   }
 
-  /** Whether the spelling up to this position is an LM word. */
+  /** Whether the form written up to this position is an LM word's. */
   isWord(position: LexiconPosition): boolean {
     return position !== OFF_LEXICON && this.wordIds[position] !== NO_WORD;
   }

@@ -1,6 +1,9 @@
 import type { DecodedWord, Hypothesis } from './types.js';
 import type { CtcVocabulary } from './vocabulary.js';
 
+/** What stands for speech that is no word the decoder may output, as in vosk. */
+export const UNKNOWN_PHRASE = '[unk]';
+
 /** One character of a hypothesis and where it was emitted. */
 export interface EmittedChar {
   token: number;
@@ -34,4 +37,14 @@ function wordOf(chars: readonly EmittedChar[], first: number, stop: number, voca
   const next = chars[stop];
   const end = next ? Math.min(chars[stop - 1]!.end, next.start) : chars[stop - 1]!.end;
   return { word, start: chars[first]!.start, end, conf: peaks / (stop - first) };
+}
+
+/** The hypothesis with its words replaced, one for one (written forms read as words), times and confidences kept. */
+export function withWords(hypothesis: Hypothesis, words: readonly string[]): Hypothesis {
+  return { ...hypothesis, text: words.join(' '), words: hypothesis.words.map((w, i) => ({ ...w, word: words[i]! })) };
+}
+
+/** The written forms of a hypothesis' words. */
+export function writtenWords(hypothesis: Hypothesis): string[] {
+  return hypothesis.words.map((w) => w.word);
 }

@@ -9,8 +9,8 @@ export interface ModelMetadata {
   vocabulary: string[];
   /**
    * What the outputs stand for (absent: characters). "phones": CTC over ARPAbet phones, each written
-   * as the one-character code `phones` maps to its phone; such models come from issue 17's
-   * experiments (training/compare_units.mjs decodes them) and are not recognised with.
+   * as the one-character code `phones` maps to its phone; words are then written as their
+   * pronunciations in the directory's LEXICON_FILE.
    */
   units?: 'chars' | 'phones';
   phones?: Record<string, string>;
@@ -35,6 +35,12 @@ export interface ModelMetadata {
   provenance: Record<string, unknown>;
   dev: Record<string, { wer: number; cer: number }>;
 }
+
+/**
+ * A phone model directory's pronunciation lexicon, gzip-compressed: "word<TAB>pronunciation" lines,
+ * the pronunciation in the model's tokens (training/export.py writes it from CMUdict).
+ */
+export const LEXICON_FILE = 'lexicon.txt.gz';
 
 export class ModelLoadError extends Error {
   override readonly name = 'ModelLoadError';

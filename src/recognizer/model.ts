@@ -1,8 +1,9 @@
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { loadArpaViaBinary, loadLanguageModel, NgramLanguageModel } from '../lm/index.js';
-import { ModelLoadError, OnnxAcousticModel, type ModelOptions } from '../model/index.js';
+import { LEXICON_FILE, ModelLoadError, OnnxAcousticModel, type ModelOptions } from '../model/index.js';
 import { RecognitionModel, type DecoderSettings } from './recognition-model.js';
 
 /** The model shipped with earshot. */
@@ -30,8 +31,28 @@ export interface LoadOptions extends ModelOptions {
 /** A model loaded from a directory, run by onnxruntime-node. Load it once and create a stream per audio source. */
 export class Model extends RecognitionModel {
   static async load(dir: string = DEFAULT_MODEL_DIR, options: LoadOptions = {}): Promise<Model> {
-    const [acoustic, lm] = await Promise.all([OnnxAcousticModel.load(dir, options), loadModelLanguageModel(dir, options.lm, options.onWarning)]);
-    return new Model(acoustic, lm, options.decoder);
+    const [acoustic, lm, lexicon] = await Promise.all([
+      OnnxAcousticModel.load(dir, options),
+      loadModelLanguageModel(dir, options.lm, options.onWarning),
+      readLexicon(dir),
+    ]);
+    try {
+      return new Model(acoustic, lm, options.decoder, lexicon);
+    } catch (error) {
+      await acoustic.release();
+      throw error;
+    }
+  }
+}
+
+/** The text of the directory's pronunciation lexicon, or undefined when it has none (a character model's). */
+async function readLexicon(dir: string): Promise<string | undefined> {
+  const file = path.join(dir, LEXICON_FILE);
+  if (!(await exists(file))) return undefined;
+  try {
+    return gunzipSync(await readFile(file)).toString('utf8');
+  } catch (error) {
+    throw new ModelLoadError(`${file}: cannot read the pronunciation lexicon (${(error as Error).message})`);
   }
 }
 

@@ -1,7 +1,7 @@
-import { BeamSearchDecoder, GreedyDecoder, type BeamSearchOptions, type CtcDecoder } from '../decoder/index.js';
+import { BeamSearchDecoder, GreedyDecoder, PronunciationSpelling, type BeamSearchOptions, type CtcDecoder } from '../decoder/index.js';
 import type { NgramLanguageModel } from '../lm/ngram-model.js';
 import type { AcousticModel, ModelMetadata } from '../model/index.js';
-import { ModelLoadError } from '../model/metadata.js';
+import { LEXICON_FILE, ModelLoadError } from '../model/metadata.js';
 import { RecognizerStream, type StreamOptions } from './stream.js';
 
 /** Beam search settings (defaults: BEAM_SEARCH_DEFAULTS, or the model's tuned ones in model.json). */
@@ -14,17 +14,17 @@ export type DecoderSettings = Pick<BeamSearchOptions, 'beam' | 'contextBeam' | '
 export class RecognitionModel {
   readonly decoder: CtcDecoder;
 
-  /** With a language model, a beam search fused with it; without one, greedy decoding. */
-  constructor(readonly acoustic: AcousticModel, lm: NgramLanguageModel | undefined, settings: DecoderSettings = {}) {
+  /**
+   * With a language model, a beam search fused with it; without one, greedy decoding. A phone
+   * model's words are written as the pronunciations of `lexicon` (its LEXICON_FILE's text).
+   */
+  constructor(readonly acoustic: AcousticModel, lm: NgramLanguageModel | undefined, settings: DecoderSettings = {}, lexicon?: string) {
     const meta = acoustic.metadata;
-    if ((meta.units ?? 'chars') !== 'chars') {
-      void acoustic.release();
-      throw new ModelLoadError(`${meta.name}: a model over ${meta.units}; earshot recognises speech with character models (training/compare_units.mjs decodes phone models)`);
-    }
     const vocabulary = { vocabulary: meta.vocabulary, blank: meta.blank };
+    const spelling = meta.units === 'phones' ? pronunciations(meta.name, lexicon) : undefined;
     this.decoder = lm
-      ? new BeamSearchDecoder({ ...vocabulary, ...meta.decoder, ...settings, lm })
-      : new GreedyDecoder({ ...vocabulary, search: { ...meta.decoder, ...settings } });
+      ? new BeamSearchDecoder({ ...vocabulary, ...meta.decoder, ...settings, lm, spelling })
+      : new GreedyDecoder({ ...vocabulary, spelling, search: { ...meta.decoder, ...settings } });
   }
 
   get metadata(): ModelMetadata {
@@ -38,4 +38,10 @@ export class RecognitionModel {
   release(): Promise<void> {
     return this.acoustic.release();
   }
+}
+
+function pronunciations(model: string, lexicon: string | undefined): PronunciationSpelling {
+  const spelling = new PronunciationSpelling(lexicon ?? '');
+  if (spelling.size === 0) throw new ModelLoadError(`${model}: a phone model needs its pronunciation lexicon (${LEXICON_FILE}), and it has no words`);
+  return spelling;
 }
