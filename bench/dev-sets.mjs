@@ -2,14 +2,18 @@
 // the same audio in the same run. earshot runs greedy (no LM) and with its default beam search + LM,
 // each on one thread, as pocketsphinx_batch does.
 //
-//   npm run build && node bench/dev-sets.mjs [--limit N]
+// --model DIR measures another model directory (a candidate) instead of the shipped one.
+//
+//   npm run build && node bench/dev-sets.mjs [--limit N] [--model DIR]
 import { argValue, audioSeconds, DEV_SETS, prepareSet, runEarshot, runPocketsphinx, score, table } from './common.mjs';
 
 const limit = Number(argValue('--limit', Infinity));
+const model = argValue('--model', undefined);
+const earshot = (set, args) => runEarshot(set, [...args, '--threads', '1', ...(model ? ['--model', model] : [])]);
 const systems = [
   { name: 'pocketsphinx', run: (set) => runPocketsphinx(set) },
-  { name: 'earshot greedy', run: (set) => runEarshot(set, ['--no-lm', '--threads', '1']) },
-  { name: 'earshot beam+LM', run: (set) => runEarshot(set, ['--threads', '1']) },
+  { name: 'earshot greedy', run: (set) => earshot(set, ['--no-lm']) },
+  { name: 'earshot beam+LM', run: (set) => earshot(set, []) },
 ];
 
 const rows = [];
@@ -34,7 +38,7 @@ console.log(table(['set', 'system', 'utts', 'WER%', 'CER%', 'CPU s', 'CPU xRT', 
 const short = prepareSet(DEV_SETS[0], 1);
 const startup = [
   ['pocketsphinx', (await runPocketsphinx(short)).wall],
-  ['earshot beam+LM', (await runEarshot(short, ['--threads', '1'])).wall],
-  ['earshot greedy', (await runEarshot(short, ['--no-lm', '--threads', '1'])).wall],
+  ['earshot beam+LM', (await earshot(short, [])).wall],
+  ['earshot greedy', (await earshot(short, ['--no-lm'])).wall],
 ];
 console.log('\n' + table(['system', 'load + one short clip, wall s'], startup.map(([n, s]) => [n, s.toFixed(2)])));

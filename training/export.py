@@ -3,7 +3,8 @@
 - model.onnx: the latency-controlled step (see model.StreamingStep), which onnxruntime-node runs;
 - model.pt: the weights, so a later session can resume training from the committed model;
 - lexicon.txt.gz (phone models): every word's pronunciations in the model's tokens, one "word<TAB>tokens"
-  line each (CMUdict's, BSD-2), which decoding turns words into and back;
+  line each (CMUdict's, BSD-2), which decoding turns words into and back; the most probable words
+  under the LM's unigrams first, so that decoding without an LM reads homophones as the likeliest;
 - model.json: the contract inference reads: vocabulary, feature settings, frame rates, streaming
   chunk sizes, provenance and dev scores (run tune_decoder.mjs --write afterwards to add the tuned
   beam search settings);
@@ -40,6 +41,8 @@ def parse_args():
                         "the unwarped view first; 1 for none")
     p.add_argument("--provenance", default="{}", help="JSON merged into the metadata's provenance")
     p.add_argument("--fixture", default=str(ROOT / "test" / "fixtures" / "model-reference.json"))
+    p.add_argument("--lm", default=str(ROOT / "models" / "en-bilstm" / "lm.arpa.gz"),
+                   help="ARPA LM whose unigrams order a phone model's lexicon")
     return p.parse_args()
 
 
@@ -105,8 +108,26 @@ def reference_fixture(step, cfg, path):
 LEXICON_FILE = "lexicon.txt.gz"
 
 
-def write_lexicon(units, path):
-    lines = (f"{word}\t{pron}\n" for word, prons in sorted(units.lexicon.items()) for pron in prons)
+def unigram_log_probs(arpa_path):
+    """The ARPA model's unigram log10 probabilities by word."""
+    probs = {}
+    with gzip.open(arpa_path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("\\1-grams:"):
+                break
+        for line in f:
+            fields = line.split()
+            if line.startswith("\\"):
+                break
+            if len(fields) >= 2:
+                probs[fields[1]] = float(fields[0])
+    return probs
+
+
+def write_lexicon(units, path, lm_path):
+    probs = unigram_log_probs(lm_path)
+    words = sorted(units.lexicon, key=lambda w: (-probs.get(w, -99.0), w))
+    lines = (f"{word}\t{pron}\n" for word in words for pron in dict.fromkeys(units.lexicon[word]))
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
         f.writelines(lines)
 
@@ -154,7 +175,7 @@ def main():
     }
     (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n")
     if phones:
-        write_lexicon(units, out / LEXICON_FILE)
+        write_lexicon(units, out / LEXICON_FILE, args.lm)
     reference_fixture(step, cfg, args.fixture)
     print(f"exported {out} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB ONNX)")
 

@@ -7,18 +7,25 @@
 //   the most right (the transcript in the first case, "[unk]" in the second, averaged), the largest
 //   wins. It depends on how sharp the model's posteriors are, so it is tuned per model.
 //
-//   npm run build && node training/tune_decoder.mjs [--model models/en-bilstm] [--limit 400] [--write]
+// A phone model decodes through its directory's pronunciation lexicon. --alphas and --betas replace
+// the grids of LM weights and word bonuses tried.
+//
+//   npm run build && node training/tune_decoder.mjs [--model models/en-bilstm] [--limit 400] [--alphas 0.4,0.5] [--betas 2] [--write]
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BeamSearchDecoder, GreedyDecoder } from '../dist/decoder/index.js';
+import { gunzipSync } from 'node:zlib';
+import { BeamSearchDecoder, GreedyDecoder, PronunciationSpelling } from '../dist/decoder/index.js';
 import { loadArpa } from '../dist/lm/index.js';
-import { OnnxAcousticModel } from '../dist/model/index.js';
+import { LEXICON_FILE, OnnxAcousticModel } from '../dist/model/index.js';
 import { addCounts, countErrors, errorRates, NO_ERRORS } from '../dist/text/error-rate.js';
 import { DEV_SETS, devUtterances, posteriors, ROOT } from './dev-posteriors.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const modelDir = path.resolve(arg('--model', path.join(ROOT, 'models', 'en-bilstm')));
 const limit = Number(arg('--limit', 400));
+const grid = (name, values) => arg(name, values).split(',').map(Number);
+const alphas = grid('--alphas', '0.3,0.4,0.5,0.6,0.7,0.9');
+const betas = grid('--betas', '0.5,1,1.5,2,2.5,3,4');
 const GRAMMAR_SIZE = 20;
 const UNK_THRESHOLDS = [0.25, 0.4, 0.5, 0.6, 0.75, 1, 1.5, 2];
 
@@ -65,16 +72,18 @@ function grammarAccuracy(decoder, sets) {
 
 const model = await OnnxAcousticModel.load(modelDir);
 const lm = await loadArpa(path.join(modelDir, 'lm.arpa.gz'));
-const vocabulary = { vocabulary: model.metadata.vocabulary, blank: model.metadata.blank };
-const beam = model.metadata.decoder?.beam === undefined ? {} : { beam: model.metadata.decoder.beam };
+const spelling = model.metadata.units === 'phones' ? new PronunciationSpelling(gunzipSync(readFileSync(path.join(modelDir, LEXICON_FILE))).toString('utf8')) : undefined;
+const vocabulary = { vocabulary: model.metadata.vocabulary, blank: model.metadata.blank, spelling };
+const { beam, unkPenalty } = model.metadata.decoder ?? {};
+const search = { ...(beam === undefined ? {} : { beam }), ...(unkPenalty === undefined ? {} : { unkPenalty }) };
 const sets = [];
 for (const [corpus, split] of DEV_SETS) sets.push(await posteriors(model, devUtterances(corpus, split, limit)));
 const greedy = wer(new GreedyDecoder(vocabulary), sets);
 console.log(`greedy: ${greedy.map((w) => w.toFixed(2)).join(' / ')}`);
 let best;
-for (const alpha of [0.3, 0.4, 0.5, 0.6, 0.7, 0.9]) {
-  for (const beta of [0.5, 1, 1.5, 2, 2.5, 3, 4]) {
-    const wers = wer(new BeamSearchDecoder({ ...vocabulary, ...beam, lm, alpha, beta }), sets);
+for (const alpha of alphas) {
+  for (const beta of betas) {
+    const wers = wer(new BeamSearchDecoder({ ...vocabulary, ...search, lm, alpha, beta }), sets);
     const mean = wers.reduce((a, b) => a + b, 0) / wers.length;
     console.log(`alpha ${alpha} beta ${beta}: ${wers.map((w) => w.toFixed(2)).join(' / ')} (mean ${mean.toFixed(2)})`);
     if (!best || mean < best.mean) best = { alpha, beta, mean, wers };

@@ -86,7 +86,9 @@ export class RecognizerStream {
     this.results = new ResultBuilder(meta.frameRate);
     this.vocab = meta.vocabulary.length;
     this.stack = meta.frameStack;
-    this.session = partials ? this.newSession() : undefined;
+    // Made even without partials, so that a phrase the model cannot write throws here, not mid-stream.
+    const session = this.newSession();
+    this.session = partials ? session : undefined;
   }
 
   /** Takes samples (float in [-1, 1], or 16-bit integers); resolves true if an utterance ended. */

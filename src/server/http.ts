@@ -16,8 +16,8 @@ export const WEB_BUILD_DIR = fileURLToPath(new URL('../../dist/web/', import.met
 /** The browser build's files the page's in-browser mode loads, served from WEB_BUILD_DIR. */
 export const BUNDLE_FILES = ['earshot.js', 'earshot.js.map', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 
-/** A model directory's files that the in-browser mode fetches, served under /model/. */
-export const BROWSER_MODEL_FILES = ['model.json', 'model.onnx', 'lm.bin'];
+/** A model directory's files that the in-browser mode fetches, served under /model/ (the lexicon a phone model's). */
+export const BROWSER_MODEL_FILES = ['model.json', 'model.onnx', 'lm.bin', 'lexicon.txt.gz'];
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,6 +29,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.onnx': 'application/octet-stream',
   '.bin': 'application/octet-stream',
+  '.gz': 'application/gzip',
 };
 
 /**

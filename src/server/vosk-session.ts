@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PcmStream, SAMPLE_RATE } from '../audio/index.js';
+import { UnknownWordError } from '../decoder/index.js';
 import type { FinalResult, Model, PartialResult, RecognizerStream } from '../recognizer/index.js';
 import { DEFAULT_CONFIG, finalText, parseClientMessage, ProtocolError, shiftTimes, type SessionConfig } from './protocol.js';
 import type { SessionSource, TranscriptEvent } from './subscribers.js';
@@ -53,7 +54,7 @@ export class VoskSession {
     private readonly options: VoskSessionOptions,
   ) {
     this.config = { ...DEFAULT_CONFIG, ...options.config };
-    this.startStream();
+    this.startStream(this.streamFor(this.config));
   }
 
   /** The rate of the client's audio, as set by the configs handled so far. */
@@ -91,7 +92,7 @@ export class VoskSession {
       if (parsed.type === 'config') return await this.reconfigure(parsed.config);
       return { messages: await this.endUtterance(), end: parsed.type === 'eof' };
     } catch (error) {
-      if (error instanceof ProtocolError) return { messages: [{ error: error.message }], end: false };
+      if (error instanceof ProtocolError || error instanceof UnknownWordError) return { messages: [{ error: error.message }], end: false };
       throw error;
     }
   }
@@ -107,13 +108,15 @@ export class VoskSession {
    * the reply to the next binary frame) and a new stream starts with the new settings.
    */
   private async reconfigure(config: Partial<SessionConfig>): Promise<Replies> {
+    const next = { ...this.config, ...config };
+    const stream = this.streamFor(next);
     if (this.utteranceHasAudio) {
       const final = await this.finishUtterance();
       if (finalText(final)) this.unsent.push(final);
     }
-    this.config = { ...this.config, ...config };
+    this.config = next;
     this.streamOffset += this.streamSamples / SAMPLE_RATE;
-    this.startStream();
+    this.startStream(stream);
     return NO_REPLIES;
   }
 
@@ -162,10 +165,15 @@ export class VoskSession {
     this.publish({ type: 'session-start', source, sampleRate: this.config.sampleRate, startedAt: new Date().toISOString() });
   }
 
-  private startStream(): void {
-    const { sampleRate, words, maxAlternatives, phraseList, context } = this.config;
-    this.stream = this.model.createStream({ words, maxAlternatives, grammar: phraseList, context });
-    this.pcm = new PcmStream({ sampleRate, encoding: 'int16le' });
+  /** A stream with the config's settings; throws UnknownWordError for a phrase list the model cannot write. */
+  private streamFor(config: SessionConfig): RecognizerStream {
+    const { words, maxAlternatives, phraseList, context } = config;
+    return this.model.createStream({ words, maxAlternatives, grammar: phraseList, context });
+  }
+
+  private startStream(stream: RecognizerStream): void {
+    this.stream = stream;
+    this.pcm = new PcmStream({ sampleRate: this.config.sampleRate, encoding: 'int16le' });
     this.streamSamples = 0;
     this.utteranceHasAudio = false;
   }
