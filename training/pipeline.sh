@@ -39,8 +39,8 @@ init=models/en-bilstm/model.pt
 import json, sys, torch
 best = torch.load("cache/train/best.pt", map_location="cpu")
 if best["config"].get("units", "chars") != "chars":
-    sys.exit(f"a {best['config']['units']} model: its greedy scores are not word error rates; "
-             "export it and compare it with node training/compare_units.mjs")
+    sys.exit(f"a {best['config']['units']} model: its greedy scores are pronunciation error rates, not word error "
+             "rates; export it to cache/models and compare it with node bench/dev-sets.mjs --model DIR")
 shipped = json.load(open("models/en-bilstm/model.json"))["dev"]
 shipped_wer = sum(d["wer"] for d in shipped.values()) / len(shipped)
 print(f"best checkpoint mean dev WER {best['dev_wer']:.1f}, shipped {shipped_wer:.1f}")
