@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Builds the browser version (`earshot/web`) and the static demo into dist/web, a folder any static
 // file server can host: the page (src/web), the bundle (earshot.js, from src/browser), onnxruntime-web's
-// WebAssembly runtime beside it, and the shipped model in model/ (model.json, model.onnx, lm.bin).
+// WebAssembly runtime beside it, and the shipped model in model/ (model.json, model.onnx, lm.bin and
+// a phone model's lexicon.txt.gz).
 // Run after `npm run build` (it takes the LM's binary form from the Node build): `npm run build:web`.
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { LEXICON_FILE } from '../dist/model/index.js';
 import { DEFAULT_MODEL_DIR, loadModelLanguageModel } from '../dist/recognizer/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +39,9 @@ for (const name of await readdir(path.join(root, 'src', 'web'))) await copyFile(
 // Served by no earshot server, the page recognises in the browser only.
 const page = await readFile(path.join(out, 'index.html'), 'utf8');
 await writeFile(path.join(out, 'index.html'), page.replace('<body>', '<body data-standalone>'));
-for (const name of ['model.json', 'model.onnx']) await copyFile(path.join(DEFAULT_MODEL_DIR, name), path.join(out, 'model', name));
+for (const name of ['model.json', 'model.onnx', ...(existsSync(path.join(DEFAULT_MODEL_DIR, LEXICON_FILE)) ? [LEXICON_FILE] : [])]) {
+  await copyFile(path.join(DEFAULT_MODEL_DIR, name), path.join(out, 'model', name));
+}
 const lm = await loadModelLanguageModel(DEFAULT_MODEL_DIR);
 await writeFile(path.join(out, 'model', 'lm.bin'), lm.binary);
 console.log(`${path.relative(root, out)}: earshot.js, ${ORT_FILES.join(', ')}, the page and model/`);

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { ParseArgsConfig } from 'node:util';
-import { DEFAULT_MIN_INTENT_CONFIDENCE, type Hotword } from '../decoder/index.js';
+import { DEFAULT_MIN_INTENT_CONFIDENCE, phraseWords, PronunciationSpelling, UNKNOWN_PHRASE, UnknownWordError, unwritableWords, type Hotword } from '../decoder/index.js';
 import { compileContext, ContextError } from '../intent/index.js';
 import { readModelMetadata } from '../model/index.js';
-import { DEFAULT_MODEL_DIR, loadModelLanguageModel, type LoadOptions, type StreamOptions } from '../recognizer/index.js';
+import { DEFAULT_MODEL_DIR, loadModelLanguageModel, readLexicon, type LoadOptions, type StreamOptions } from '../recognizer/index.js';
 import { UsageError } from './errors.js';
 
 /** Which model, language model and beam: every command that recognises speech takes these. */
@@ -87,17 +87,24 @@ export interface DecodingSetup {
 /** The setup the options ask for, checked here so a bad option fails before any work starts. */
 export async function decodingSetup(values: DecodingValues): Promise<DecodingSetup> {
   const modelDir = values.model ?? DEFAULT_MODEL_DIR;
-  await readModelMetadata(modelDir);
+  const meta = await readModelMetadata(modelDir);
   const load = loadOptions(values);
-  return {
-    modelDir,
-    load: { ...load, lm: (await loadModelLanguageModel(modelDir, load.lm))?.binary ?? false },
-    stream: {
-      hotwords: values.hotword?.map(parseHotword),
-      grammar: values.grammar ? await readGrammar(values.grammar) : undefined,
-    },
-    context: await contextSetup(values),
+  const stream = {
+    hotwords: values.hotword?.map(parseHotword),
+    grammar: values.grammar ? await readGrammar(values.grammar) : undefined,
   };
+  const context = await contextSetup(values);
+  if (meta.units === 'phones') await checkWritable(modelDir, stream, context);
+  return { modelDir, load: { ...load, lm: (await loadModelLanguageModel(modelDir, load.lm))?.binary ?? false }, stream, context };
+}
+
+/** A phone model can only recognise words its lexicon has: one that a phrase uses stops the command here. */
+async function checkWritable(modelDir: string, stream: DecodingSetup['stream'], context: ContextSetup | undefined): Promise<void> {
+  const lexicon = (await readLexicon(modelDir)) ?? '';
+  const phrases = [...(stream.hotwords ?? []).map((h) => h.phrase), ...(stream.grammar ?? []).filter((p) => p.trim().toLowerCase() !== UNKNOWN_PHRASE)];
+  const words = [...phrases.flatMap(phraseWords), ...(contextOptions(context).context?.graph.vocabulary() ?? [])];
+  const missing = unwritableWords(words, new PronunciationSpelling(lexicon));
+  if (missing.length > 0) throw new UsageError(new UnknownWordError(missing).message);
 }
 
 /** The --context file, read and compiled here so a broken one stops the command before any work. */

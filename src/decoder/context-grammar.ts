@@ -1,6 +1,6 @@
 import type { WordGraph } from '../intent/index.js';
 import type { GrammarNode } from './grammar.js';
-import { UnknownWordError, type Spelling } from './spelling.js';
+import { UnknownWordError, unwritableWords, type Spelling } from './spelling.js';
 import type { CtcVocabulary } from './vocabulary.js';
 
 /**
@@ -26,8 +26,8 @@ export class ContextGrammar {
     private readonly vocabulary: CtcVocabulary,
     private readonly spelling: Spelling,
   ) {
-    const missing = new Set(graph.words.flatMap((arcs) => arcs.map((arc) => arc.word)).filter((word) => this.spell(word).length === 0));
-    if (missing.size > 0) throw new UnknownWordError([...missing]);
+    const missing = unwritableWords(graph.vocabulary(), spelling);
+    if (missing.length > 0) throw new UnknownWordError(missing);
   }
 
   /** Where every sentence starts. */

@@ -102,13 +102,22 @@ function likeliestReading(readings: readonly (readonly string[])[], lm: NgramLan
   return best!.words;
 }
 
+/** A phrase's words, normalised. */
+export function phraseWords(phrase: string): string[] {
+  return normalizeText(phrase).split(' ').filter((w) => w !== '');
+}
+
+/** The (normalised) words that the spelling cannot write, each once. */
+export function unwritableWords(words: Iterable<string>, spelling: Spelling): string[] {
+  return [...new Set(words)].filter((word) => spelling.spell(word).length === 0);
+}
+
 /** A phrase's words, normalised, each with its written forms; throws UnknownWordError for a word the spelling lacks. */
 export function spellPhrase(phrase: string, spelling: Spelling): { words: string[]; forms: (readonly string[])[] } {
-  const words = normalizeText(phrase).split(' ').filter((w) => w !== '');
-  const forms = words.map((word) => spelling.spell(word));
-  const missing = words.filter((_, i) => forms[i]!.length === 0);
+  const words = phraseWords(phrase);
+  const missing = unwritableWords(words, spelling);
   if (missing.length > 0) throw new UnknownWordError(missing);
-  return { words, forms };
+  return { words, forms: words.map((word) => spelling.spell(word)) };
 }
 
 /** A phrase (hot word, grammar) has words the model's lexicon cannot write, so it could never be recognised. */

@@ -39,6 +39,11 @@ export class WordGraph {
     return this.finalState;
   }
 
+  /** Every word on an arc. */
+  vocabulary(): Set<string> {
+    return new Set(this.words.flatMap((arcs) => arcs.map((arc) => arc.word)));
+  }
+
   addState(): number {
     this.words.push([]);
     this.epsilons.push([]);

@@ -46,7 +46,7 @@ export class Model extends RecognitionModel {
 }
 
 /** The text of the directory's pronunciation lexicon, or undefined when it has none (a character model's). */
-async function readLexicon(dir: string): Promise<string | undefined> {
+export async function readLexicon(dir: string): Promise<string | undefined> {
   const file = path.join(dir, LEXICON_FILE);
   if (!(await exists(file))) return undefined;
   try {

@@ -156,6 +156,7 @@ describe('earshot transcribe', () => {
       [['--format', 'docx'], /unknown --format 'docx'/],
       [['--format', 'srt,docx', '--out', 'x'], /unknown --format 'docx'/],
       [['--format', 'srt,vtt'], /several --format values need --out/],
+      [['--hotword', 'turn on the qzxv'], /not in the model's lexicon: "qzxv"/],
     ] as const) {
       const result = await run('node', [CLI, 'transcribe', SAMPLES_DIR, ...args]).catch((e) => e);
       expect(result.code).toBe(2);

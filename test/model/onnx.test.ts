@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FEATURES } from '../../src/features/index.js';
 import { loadLanguageModel } from '../../src/lm/index.js';
-import { ModelLoadError, OnnxAcousticModel, readModelMetadata } from '../../src/model/index.js';
+import { LEXICON_FILE, ModelLoadError, OnnxAcousticModel, readModelMetadata } from '../../src/model/index.js';
 import { DEFAULT_MODEL_DIR, loadModelLanguageModel, Model, transcribeSamples } from '../../src/recognizer/index.js';
 import { loadSample, ROOT } from '../helpers.js';
 import { compareWithReference, type ModelReference } from './reference.js';
@@ -43,7 +43,7 @@ describe('loading a model directory', () => {
     const meta = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, 'model.json'), 'utf8')) as Record<string, any>;
     edit(meta);
     writeFileSync(path.join(dir, 'model.json'), JSON.stringify(meta));
-    symlinkSync(path.join(DEFAULT_MODEL_DIR, 'model.onnx'), path.join(dir, 'model.onnx'));
+    for (const name of ['model.onnx', LEXICON_FILE]) symlinkSync(path.join(DEFAULT_MODEL_DIR, name), path.join(dir, name));
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
     return dir;
   }
@@ -56,11 +56,12 @@ describe('loading a model directory', () => {
     expect((error as Error).message).toMatch(/model\.json: features\.sampleRate is 8000; earshot feeds models 16000 Hz audio/);
   });
 
-  it('refuses to recognise with a phone model (an issue 17 experiment), saying so', async () => {
+  it('refuses a phone model without its pronunciation lexicon, naming it', async () => {
     const dir = modelCopy((meta) => (meta.units = 'phones'));
+    unlinkSync(path.join(dir, LEXICON_FILE));
     const error = await Model.load(dir, { lm: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
-    expect((error as Error).message).toMatch(/a model over phones; earshot recognises speech with character models/);
+    expect((error as Error).message).toMatch(/a phone model needs its pronunciation lexicon \(lexicon\.txt\.gz\)/);
   });
 
   it('reads a model.json without warps as a single unwarped view', async () => {

@@ -105,6 +105,8 @@ describe('vosk protocol', () => {
       const reply = await client.send(message);
       expect(reply, message).toEqual({ error: expect.any(String) });
     }
+    // A phrase list the model's lexicon cannot write names the words, and the config before it stays.
+    expect(await client.send('{"config": {"phrase_list": ["turn on the qzxv", "[unk]"]}}')).toEqual({ error: expect.stringContaining('"qzxv"') });
     const garbage = Buffer.from(Array.from({ length: 3001 }, (_, i) => (i * 7919) % 256));
     expect(Object.keys((await client.send(garbage))!)).toEqual(['partial']);
     expect(Object.keys((await client.send(Buffer.alloc(0)))!)).toEqual(['partial']);

@@ -87,7 +87,7 @@ describe('web page', () => {
     expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     expect(page.headers.get('content-security-policy')).toContain("'wasm-unsafe-eval'");
-    const types = { 'earshot.js': 'text/javascript', 'ort-wasm-simd-threaded.mjs': 'text/javascript', 'ort-wasm-simd-threaded.wasm': 'application/wasm', 'model/model.json': 'application/json', 'model/model.onnx': 'application/octet-stream', 'model/lm.bin': 'application/octet-stream' };
+    const types = { 'earshot.js': 'text/javascript', 'ort-wasm-simd-threaded.mjs': 'text/javascript', 'ort-wasm-simd-threaded.wasm': 'application/wasm', 'model/model.json': 'application/json', 'model/model.onnx': 'application/octet-stream', 'model/lm.bin': 'application/octet-stream', 'model/lexicon.txt.gz': 'application/gzip' };
     for (const [file, type] of Object.entries(types)) {
       const response = await fetch(server.url + file);
       expect(response.status, file).toBe(200);
@@ -101,6 +101,7 @@ describe('web page', () => {
     expect(wasm.headers.get('content-encoding')).toBe('gzip');
     expect(Number(wasm.headers.get('content-length'))).toBeLessThan((await wasm.arrayBuffer()).byteLength / 2);
     expect((await fetch(server.url + 'model/model.onnx')).headers.get('content-encoding')).toBeNull();
+    expect((await fetch(server.url + 'model/lexicon.txt.gz')).headers.get('content-encoding')).toBeNull();
     expect((await fetch(server.url + 'model/other.bin')).status).toBe(404);
   });
 
