@@ -94,7 +94,7 @@ export async function decodingSetup(values: DecodingValues): Promise<DecodingSet
     grammar: values.grammar ? await readGrammar(values.grammar) : undefined,
   };
   const context = await contextSetup(values);
-  if (meta.units === 'phones') await checkWritable(modelDir, stream, context);
+  if (meta.units === 'phones' && (stream.hotwords || stream.grammar || context)) await checkWritable(modelDir, stream, context);
   return { modelDir, load: { ...load, lm: (await loadModelLanguageModel(modelDir, load.lm))?.binary ?? false }, stream, context };
 }
 

@@ -47,11 +47,17 @@ export class PronunciationSpelling implements Spelling {
   private readonly words = new Map<string, string[]>();
 
   constructor(lexicon: string) {
-    for (const line of lexicon.split('\n')) {
-      const [word, pronunciation] = line.split('\t');
-      if (!word || !pronunciation) continue;
-      append(this.pronunciations, word, pronunciation);
-      append(this.words, pronunciation, word);
+    for (let start = 0; start < lexicon.length; ) {
+      const newline = lexicon.indexOf('\n', start);
+      const end = newline < 0 ? lexicon.length : newline;
+      const tab = lexicon.indexOf('\t', start);
+      if (tab > start && tab < end - 1) {
+        const word = lexicon.slice(start, tab);
+        const pronunciation = lexicon.slice(tab + 1, end);
+        append(this.pronunciations, word, pronunciation);
+        append(this.words, pronunciation, word);
+      }
+      start = end + 1;
     }
   }
 
