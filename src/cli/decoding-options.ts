@@ -3,7 +3,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { DEFAULT_MIN_INTENT_CONFIDENCE, phraseWords, PronunciationSpelling, UNKNOWN_PHRASE, UnknownWordError, unwritableWords, type Hotword } from '../decoder/index.js';
 import { compileContext, ContextError } from '../intent/index.js';
 import { readModelMetadata } from '../model/index.js';
-import { DEFAULT_MODEL_DIR, loadModelLanguageModel, readLexicon, type LoadOptions, type StreamOptions } from '../recognizer/index.js';
+import { DEFAULT_MODEL_DIR, loadModelLanguageModel, readLexicon, unwritableLmWarning, type LoadOptions, type StreamOptions } from '../recognizer/index.js';
 import { UsageError } from './errors.js';
 
 /** Which model, language model and beam: every command that recognises speech takes these. */
@@ -95,7 +95,12 @@ export async function decodingSetup(values: DecodingValues): Promise<DecodingSet
   };
   const context = await contextSetup(values);
   if (meta.units === 'phones' && (stream.hotwords || stream.grammar || context)) await checkWritable(modelDir, stream, context);
-  return { modelDir, load: { ...load, lm: (await loadModelLanguageModel(modelDir, load.lm))?.binary ?? false }, stream, context };
+  const lm = await loadModelLanguageModel(modelDir, load.lm);
+  if (meta.units === 'phones' && typeof load.lm === 'string' && lm) {
+    const warning = unwritableLmWarning(load.lm, lm, (await readLexicon(modelDir)) ?? '');
+    if (warning) process.stderr.write(`earshot: ${warning}\n`);
+  }
+  return { modelDir, load: { ...load, lm: lm?.binary ?? false }, stream, context };
 }
 
 /** A phone model can only recognise words its lexicon has: one that a phrase uses stops the command here. */

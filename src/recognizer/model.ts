@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { PronunciationSpelling, unwritableWords } from '../decoder/index.js';
 import { loadArpaViaBinary, loadLanguageModel, NgramLanguageModel } from '../lm/index.js';
 import { LEXICON_FILE, ModelLoadError, OnnxAcousticModel, type ModelOptions } from '../model/index.js';
 import { RecognitionModel, type DecoderSettings } from './recognition-model.js';
@@ -36,13 +37,30 @@ export class Model extends RecognitionModel {
       loadModelLanguageModel(dir, options.lm, options.onWarning),
       readLexicon(dir),
     ]);
+    let model: Model;
     try {
-      return new Model(acoustic, lm, options.decoder, lexicon);
+      model = new Model(acoustic, lm, options.decoder, lexicon);
     } catch (error) {
       await acoustic.release();
       throw error;
     }
+    const warning = typeof options.lm === 'string' && lm && lexicon !== undefined ? unwritableLmWarning(options.lm, lm, lexicon) : undefined;
+    if (warning) (options.onWarning ?? defaultWarning)(warning);
+    return model;
   }
+}
+
+/** For a user's LM with a phone model: how many of its words the lexicon lacks, which cannot be recognised. */
+export function unwritableLmWarning(file: string, lm: NgramLanguageModel, lexicon: string): string | undefined {
+  const words = [...lm.words()].map(([word]) => word).filter((word) => !/^<.*>$/.test(word));
+  const missing = unwritableWords(words, new PronunciationSpelling(lexicon));
+  if (missing.length === 0) return undefined;
+  const examples = missing.slice(0, 5).map((w) => JSON.stringify(w)).join(', ');
+  return `${missing.length} of the ${words.length} words of ${file} are not in the model's pronunciation lexicon and cannot be recognised (${examples}${missing.length > 5 ? ', ...' : ''})`;
+}
+
+function defaultWarning(message: string): void {
+  process.stderr.write(`earshot: ${message}\n`);
 }
 
 /** The text of the directory's pronunciation lexicon, or undefined when it has none (a character model's). */
@@ -60,7 +78,7 @@ export async function readLexicon(dir: string): Promise<string | undefined> {
 export async function loadModelLanguageModel(
   dir: string,
   lm: LoadOptions['lm'] = true,
-  onWarning = (message: string): unknown => process.stderr.write(`earshot: ${message}\n`),
+  onWarning: (message: string) => unknown = defaultWarning,
 ): Promise<NgramLanguageModel | undefined> {
   if (lm === false) return undefined;
   if (lm instanceof Uint8Array) return failingAs('the binary language model given', () => NgramLanguageModel.fromBinary(lm));

@@ -90,6 +90,13 @@ describe('loading a model directory', () => {
     expect((error as Error).message).toMatch(/lm\.bin: cannot load the language model \(binary LM: /);
   });
 
+  it("warns that a user's LM words a phone model's lexicon lacks cannot be recognised", async () => {
+    const dir = modelCopy(() => {}, { 'mine.arpa': '\\data\\\nngram 1=4\n\\1-grams:\n-99\t<s>\n-0.5\tyes\n-0.5\tqzxv\n-0.5\t</s>\n\\end\\\n' });
+    const warnings: string[] = [];
+    await (await Model.load(dir, { lm: path.join(dir, 'mine.arpa'), onWarning: (w) => warnings.push(w) })).release();
+    expect(warnings).toEqual([expect.stringMatching(/1 of the 2 words of .*mine\.arpa are not in the model's pronunciation lexicon and cannot be recognised \("qzxv"\)/)]);
+  });
+
   it('takes the [unk] threshold of its model.json, with and without an LM', async () => {
     const samples = loadSample('cathy-arctic_a0040.wav');
     const grammar = ['turn on the lights', '[unk]'];
