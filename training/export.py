@@ -15,6 +15,7 @@
 """
 import argparse
 import gzip
+import io
 import json
 import os
 from pathlib import Path
@@ -128,7 +129,8 @@ def write_lexicon(units, path, lm_path):
     probs = unigram_log_probs(lm_path)
     words = sorted(units.lexicon, key=lambda w: (-probs.get(w, -99.0), w))
     lines = (f"{word}\t{pron}\n" for word in words for pron in dict.fromkeys(units.lexicon[word]))
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
+    # mtime 0: the same lexicon exports to the same bytes, so a re-export leaves git nothing to commit.
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as f:
         f.writelines(lines)
 
 
