@@ -1,4 +1,10 @@
-"""Spelled words, digit strings, numbers and dates as people say them, one per line."""
+"""Spelled words, digit strings, numbers and dates as people say them, one per line, as LM text.
+
+  /usr/bin/python3 training/spoken_forms.py COUNT SEED TEXT_FILE... > spoken.txt
+
+The spelled words are drawn from the 40,000 commonest words of TEXT_FILE. Mixed into an LM beside
+book text, these lines keep spelled letters and digit strings from losing to short common words.
+"""
 import collections, random, re, sys
 ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
