@@ -2,9 +2,8 @@
 
 - model.onnx: the latency-controlled step (see model.StreamingStep), which onnxruntime-node runs;
 - model.pt: the weights, so a later session can resume training from the committed model;
-- lexicon.txt.gz (phone models): every word's pronunciations in the model's tokens, one "word<TAB>tokens"
-  line each (CMUdict's, BSD-2), which decoding turns words into and back; the most probable words
-  under the LM's unigrams first, so that decoding without an LM reads homophones as the likeliest;
+- lexicon.txt.gz (phone models): every word's pronunciations in the model's tokens, which decoding
+  turns words into and back (training/lexicon.py);
 - model.json: the contract inference reads: vocabulary, feature settings, frame rates, streaming
   chunk sizes, provenance and dev scores (run tune_decoder.mjs --write afterwards to add the tuned
   beam search settings);
@@ -14,8 +13,6 @@
   /usr/bin/python3 training/export.py --checkpoint cache/train/best.pt --features cache/features/real/config.json
 """
 import argparse
-import gzip
-import io
 import json
 import os
 from pathlib import Path
@@ -25,6 +22,7 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 from common import ROOT
+from lexicon import write_lexicon
 from model import AcousticModel, StreamingStep
 from units import PHONE_CODES, Units
 
@@ -44,6 +42,8 @@ def parse_args():
     p.add_argument("--fixture", default=str(ROOT / "test" / "fixtures" / "model-reference.json"))
     p.add_argument("--lm", default=str(ROOT / "models" / "en-bilstm" / "lm.arpa.gz"),
                    help="ARPA LM whose unigrams order a phone model's lexicon")
+    p.add_argument("--text", action="append", default=[],
+                   help="text whose words the lexicon may pronounce by espeak-ng (lexicon.py; repeatable)")
     return p.parse_args()
 
 
@@ -109,31 +109,6 @@ def reference_fixture(step, cfg, path):
 LEXICON_FILE = "lexicon.txt.gz"
 
 
-def unigram_log_probs(arpa_path):
-    """The ARPA model's unigram log10 probabilities by word."""
-    probs = {}
-    with gzip.open(arpa_path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("\\1-grams:"):
-                break
-        for line in f:
-            fields = line.split()
-            if line.startswith("\\"):
-                break
-            if len(fields) >= 2:
-                probs[fields[1]] = float(fields[0])
-    return probs
-
-
-def write_lexicon(units, path, lm_path):
-    probs = unigram_log_probs(lm_path)
-    words = sorted(units.lexicon, key=lambda w: (-probs.get(w, -99.0), w))
-    lines = (f"{word}\t{pron}\n" for word in words for pron in dict.fromkeys(units.lexicon[word]))
-    # mtime 0: the same lexicon exports to the same bytes, so a re-export leaves git nothing to commit.
-    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as f:
-        f.writelines(lines)
-
-
 def main():
     args = parse_args()
     ckpt = torch.load(args.checkpoint, map_location="cpu")
@@ -177,7 +152,7 @@ def main():
     }
     (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n")
     if phones:
-        write_lexicon(units, out / LEXICON_FILE, args.lm)
+        write_lexicon(out / LEXICON_FILE, args.lm, args.text)
     reference_fixture(step, cfg, args.fixture)
     print(f"exported {out} ({(out / 'model.onnx').stat().st_size / 1e6:.1f} MB ONNX)")
 

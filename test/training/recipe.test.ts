@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { OnnxAcousticModel } from '../../src/model/index.js';
 import { CLI, ROOT, SAMPLES_DIR } from '../helpers.js';
@@ -75,5 +75,29 @@ describe('training recipe smoke test', () => {
     const lexicon = gunzipSync(readFileSync(path.join(dir, 'tiny-phones', 'lexicon.txt.gz'))).toString('utf8').split('\n');
     expect(lexicon).toContain('cat\ttbE');
     expect(lexicon.filter((line) => line.startsWith('a\t'))).toEqual(['a\tc', 'a\tm']); // AH, EY
+  });
+
+  it("maps espeak-ng's phonemes to ARPAbet and adds the LM's book words CMUdict lacks to the lexicon", async () => {
+    const mapped = await run(PYTHON, ['-c', [
+      'from g2p import espeak_to_arpabet as m',
+      // "coverlet", "mister" (a linking r after the r-coloured vowel), "engineering" (i@3 then r), a phoneme the table lacks
+      'for p in ["k\'Vv3lI2t", "m\'Ist3r-", "EndZI2n\'i@3rIN", "Q\'a"]: print(m(p))',
+    ].join('\n')], { env, cwd: path.join(ROOT, 'training') });
+    expect(mapped.stdout.split('\n')).toEqual([
+      "['K', 'AH', 'V', 'ER', 'L', 'IH', 'T']", "['M', 'IH', 'S', 'T', 'ER']", "['EH', 'N', 'JH', 'IH', 'N', 'IH', 'R', 'IH', 'NG']", 'None', '',
+    ]);
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-lexicon-'));
+    const lm = path.join(dir, 'lm.arpa.gz');
+    const unigrams = [['-1', '<s>'], ['-1', 'the'], ['-2', 'coverlet'], ['-2', 'vexatiousness'], ['-3', 'zoq'], ['-1', '</s>']];
+    writeFileSync(lm, gzipSync(`\\data\\\nngram 1=${unigrams.length}\n\n\\1-grams:\n${unigrams.map((u) => u.join('\t')).join('\n')}\n\n\\end\\\n`));
+    const text = path.join(dir, 'text.txt');
+    // "vexatiousness" occurs once, too rarely; "zoq" is too short.
+    writeFileSync(text, 'The coverlet was red.\nA coverlet, and vexatiousness.\nZoq zoq zoq.\n');
+    const out = path.join(dir, 'lexicon.txt.gz');
+    await run(PYTHON, [path.join(ROOT, 'training/lexicon.py'), '--lm', lm, '--text', text, '--out', out], { env });
+    const lexicon = gunzipSync(readFileSync(out)).toString('utf8').split('\n');
+    expect(lexicon.slice(0, 3)).toEqual(['the\tjc', 'the\tjr', 'coverlet\ttcIluqE']); // DH AH, DH IY; K AH V ER L IH T
+    expect(lexicon.some((line) => /^(vexatiousness|zoq)\t/.test(line))).toBe(false);
   });
 });
