@@ -19,6 +19,15 @@ class Utterance:
         self.source = source
 
 
+def index_texts(index_paths):
+    """Every transcript of these `earshot features` indexes."""
+    texts = []
+    for path in index_paths:
+        with open(path, encoding="utf-8") as f:
+            texts += [row["text"] for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    return texts
+
+
 def load_index(index_path, units, max_seconds=30.0, scoring=False):
     """Utterances of one `earshot features` index, those over `max_seconds` left out, their texts in
     `units` (units.Units): spelled for training, where an utterance with a word the units cannot spell

@@ -9,8 +9,6 @@ import re
 import subprocess
 import sys
 
-from units import PHONE_CODES, read_cmudict
-
 # espeak-ng's English phoneme names (as `espeak-ng -x` writes them) in ARPAbet, longest first so
 # that the tokenizer takes "aI@" before "aI" and "a".
 ESPEAK_TO_ARPABET = {
@@ -41,7 +39,7 @@ def espeak_to_arpabet(phonemes):
 
 
 def espeak_pronunciations(words):
-    """{word: phone codes} for the words espeak-ng pronounces with phonemes the table knows."""
+    """{word: ARPAbet phones} for the words espeak-ng pronounces with phonemes the table knows."""
     # A full stop after each word makes espeak write each on its own line.
     try:
         run = subprocess.run(["espeak-ng", "-v", "en-us", "-q", "-x", "--stdin"], input="".join(f"{w}.\n" for w in words),
@@ -55,7 +53,7 @@ def espeak_pronunciations(words):
     for word, line in zip(words, lines):
         phones = espeak_to_arpabet(line)
         if phones:
-            prons[word] = "".join(PHONE_CODES[p] for p in phones)
+            prons[word] = phones
     return prons
 
 
@@ -69,10 +67,11 @@ def edit_distance(a, b):
 
 
 def main():
+    from units import encode, read_cmudict
     cmudict = read_cmudict()
     words = sorted(w for w in cmudict if w.isalpha())
     sample = random.Random(1).sample(words, 3000)
-    prons = espeak_pronunciations(sample)
+    prons = {word: encode(phones) for word, phones in espeak_pronunciations(sample).items()}
     errors = sum(min(edit_distance(prons[w], p) for p in cmudict[w]) for w in prons)
     phones = sum(len(cmudict[w][0]) for w in prons)
     exact = sum(prons[w] in cmudict[w] for w in prons)

@@ -17,7 +17,7 @@ import io
 import re
 
 from g2p import espeak_pronunciations
-from units import read_cmudict
+from units import encode, read_cmudict
 
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 MIN_COUNT = 2
@@ -54,7 +54,7 @@ def pronounced_elsewhere(words, cmudict, text_files):
     counts = word_counts(text_files)
     wanted = sorted(w for w in words if w not in cmudict and WORD.fullmatch(w)
                     and len(w) >= MIN_LETTERS and counts[w] >= MIN_COUNT)
-    return {word: [pron] for word, pron in espeak_pronunciations(wanted).items()}
+    return {word: [encode(phones)] for word, phones in espeak_pronunciations(wanted).items()}
 
 
 def write_lexicon(path, lm_path, text_files=()):

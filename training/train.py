@@ -26,7 +26,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from data import batches, collate, load_index, spec_augment, warp_frequency
+from data import batches, collate, index_texts, load_index, spec_augment, warp_frequency
 from decode import error_rates, greedy
 from model import AcousticModel
 from units import Units
@@ -68,6 +68,9 @@ def parse_args():
 
 
 def load_sets(specs, units, log):
+    if units.kind == "phones":
+        added = units.pronounce_missing(index_texts(spec.partition(":")[0] for spec in specs))
+        log(f"{added} words of the transcripts that CMUdict lacks pronounced by espeak-ng", flush=True)
     sets = []
     for spec in specs:
         path, _, fraction = spec.partition(":")

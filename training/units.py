@@ -7,6 +7,7 @@ carries the code-to-phone table.
 """
 from pathlib import Path
 
+from g2p import espeak_pronunciations
 from model import VOCAB
 
 CMUDICT = Path("/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict")  # Debian's pocketsphinx-en-us
@@ -17,6 +18,11 @@ PHONE_CODES = dict(zip(ARPABET, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"))
 OOV = "?"  # stands for a reference word without a pronunciation: it never matches
 
 
+def encode(phones):
+    """ARPAbet phones as the one-character codes of PHONE_CODES."""
+    return "".join(PHONE_CODES[p] for p in phones)
+
+
 def read_cmudict(path=CMUDICT):
     """{word: [pronunciation, ...]}, each pronunciation a string of phone codes, CMUdict's order kept."""
     prons = {}
@@ -24,7 +30,7 @@ def read_cmudict(path=CMUDICT):
         word, *phones = line.split()
         if "#" in phones:
             phones = phones[: phones.index("#")]
-        prons.setdefault(word.split("(")[0], []).append("".join(PHONE_CODES[p.rstrip("012")] for p in phones))
+        prons.setdefault(word.split("(")[0], []).append(encode(p.rstrip("012") for p in phones))
     return prons
 
 
@@ -38,16 +44,25 @@ class Units:
         elif kind == "phones":
             self.tokens = ["<blank>", " "] + list(PHONE_CODES.values())
             self.lexicon = read_cmudict()
+            self.spoken = {}
         else:
             raise ValueError(f"unknown units {kind!r}")
         self.ids = {t: i for i, t in enumerate(self.tokens)}
+
+    def pronounce_missing(self, texts):
+        """Gives the words of `texts` that CMUdict lacks espeak-ng's pronunciations (g2p.py), for
+        spell alone: training then keeps transcripts with a name or a rare word (1.8 h of
+        librispeech-mini's train split has one), while references, and so dev scores, stay CMUdict's."""
+        words = sorted({w for text in texts for w in text.split()} - self.lexicon.keys())
+        self.spoken = {w: [encode(phones)] for w, phones in espeak_pronunciations(words).items()} if words else {}
+        return len(self.spoken)
 
     def spell(self, text):
         """The transcript in these units' characters; for phones each word's first pronunciation,
         or None when a word has none."""
         if self.kind == "chars":
             return "".join(c for c in text if c in self.ids)
-        words = [self.lexicon.get(w, [None])[0] for w in text.split()]
+        words = [(self.lexicon.get(w) or self.spoken.get(w) or [None])[0] for w in text.split()]
         return None if None in words else " ".join(words)
 
     def reference(self, text):

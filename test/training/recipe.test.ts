@@ -53,10 +53,15 @@ describe('training recipe smoke test', () => {
 
   it('spells transcripts in CMUdict phones and exports a phone model whose model.json carries the phone table', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-phones-'));
-    const spelled = await run(PYTHON, ['-c', 'from units import Units; u = Units("phones"); print(u.spell("the cat")); print(u.spell("the plasmoid")); print(u.reference("the plasmoid"))'],
-      { env, cwd: path.join(ROOT, 'training') });
-    // DH AH, K AE T in the codes of units.PHONE_CODES; "plasmoid" is not in CMUdict.
-    expect(spelled.stdout.split('\n')).toEqual(['jc tbE', 'None', 'jc ?', '']);
+    const spelled = await run(PYTHON, ['-c', [
+      'from units import Units',
+      'u = Units("phones")',
+      'print(u.spell("the cat")); print(u.spell("the plasmoid")); print(u.reference("the plasmoid"))',
+      'print(u.pronounce_missing(["the plasmoid"])); print(u.spell("the plasmoid")); print(u.reference("the plasmoid"))',
+    ].join('\n')], { env, cwd: path.join(ROOT, 'training') });
+    // DH AH, K AE T in the codes of units.PHONE_CODES; "plasmoid" is not in CMUdict. espeak-ng's P L AE Z M OY D
+    // then spells it for training, and references stay CMUdict's.
+    expect(spelled.stdout.split('\n')).toEqual(['jc tbE', 'None', 'jc ?', '1', 'jc AubLvzi', 'jc ?', '']);
 
     const { features, index } = await sampleFeatures(dir);
     await run(PYTHON, [
