@@ -1,4 +1,4 @@
-"""Pronunciations, as ARPAbet phone codes, for words CMUdict lacks, from espeak-ng's rules (Debian's
+"""Pronunciations, in ARPAbet, for words CMUdict lacks, from espeak-ng's rules (Debian's
 espeak-ng, US English). A phone model can recognise only words that have a pronunciation, and the
 LM holds many that CMUdict lacks: book words, names, dialect spellings.
 
@@ -9,8 +9,8 @@ import re
 import subprocess
 import sys
 
-# espeak-ng's English phoneme names (as `espeak-ng -x` writes them) in ARPAbet, longest first so
-# that the tokenizer takes "aI@" before "aI" and "a".
+# espeak-ng's English phoneme names (as `espeak-ng -x` writes them) in ARPAbet. The tokenizer tries
+# the longer names first, so that it takes "aI@" before "aI" and "a".
 ESPEAK_TO_ARPABET = {
     "aI@": "AY ER", "aI3": "AY ER", "aU@": "AW ER", "i@3": "IH R", "i@": "IH R", "e@": "EH R",
     "U@": "UH R", "O@": "AO R", "o@": "AO R", "A@": "AA R", "3:": "ER", "3": "ER", "@L": "AH L",
@@ -57,17 +57,9 @@ def espeak_pronunciations(words):
     return prons
 
 
-def edit_distance(a, b):
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
-
-
 def main():
-    from units import encode, read_cmudict
+    from decode import edit_distance
+    from units import encode, read_cmudict  # here, as units imports this module
     cmudict = read_cmudict()
     words = sorted(w for w in cmudict if w.isalpha())
     sample = random.Random(1).sample(words, 3000)
