@@ -1,10 +1,11 @@
 """Writes a phone model's pronunciation lexicon (lexicon.txt.gz): every word's pronunciations in the
 model's tokens, one "word<TAB>tokens" line each, the most probable words under the LM's unigrams
 first, so that decoding without an LM reads homophones as the likeliest. The pronunciations are
-CMUdict's (BSD-2) and, with --text, espeak-ng's (training/g2p.py) for the LM's words CMUdict lacks
-that the text holds at least twice and that are four characters or longer: book words such as "vexation",
-"coverlet" and "croaked". Rarer words and shorter ones are mostly names, foreign words and
-fragments, which took words from other sentences in decoding. export.py writes it for each phone
+CMUdict's (BSD-2) and, with --text, espeak-ng's (training/g2p.py) for the LM's words CMUdict
+lacks that the text holds at least twice and that are four characters or longer: book words such
+as "vexation", "coverlet" and "croaked". Rarer words and shorter ones are mostly names, foreign
+words and fragments, which took words from other sentences in decoding (docs/training.md,
+session 30). export.py writes it for each phone
 model; rewrite it after changing the LM, as its order follows the LM:
 
   /usr/bin/python3 training/lexicon.py --lm models/en-bilstm/lm.arpa.gz --text gutenberg-dialogue.txt \
@@ -21,7 +22,7 @@ from units import encode, read_cmudict
 
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 MIN_COUNT = 2
-MIN_LETTERS = 4
+MIN_CHARS = 4
 
 
 def unigram_log_probs(arpa_path):
@@ -53,7 +54,7 @@ def pronounced_elsewhere(words, cmudict, text_files):
     """espeak-ng's pronunciations of the words CMUdict lacks that text_files hold often enough."""
     counts = word_counts(text_files)
     wanted = sorted(w for w in words if w not in cmudict and WORD.fullmatch(w)
-                    and len(w) >= MIN_LETTERS and counts[w] >= MIN_COUNT)
+                    and len(w) >= MIN_CHARS and counts[w] >= MIN_COUNT)
     return {word: [encode(phones)] for word, phones in espeak_pronunciations(wanted).items()}
 
 
