@@ -5,7 +5,7 @@
 // Run after `npm run build`:
 //   node training/spoken_forms.mjs COUNT SEED TEXT_FILE... > spoken.txt
 import { readFile } from 'node:fs/promises';
-import { seededRandom } from '../bench/fuzz/mutations.mjs';
+import { pick as pickWith, randomInt, seededRandom } from '../bench/fuzz/mutations.mjs';
 import { cardinal, digits, ordinal, year } from '../dist/text/numbers.js';
 
 const LETTERS = [...'abcdefghijklmnopqrstuvwxyz'];
@@ -19,8 +19,8 @@ if (textFiles.length === 0) {
   process.exit(2);
 }
 const random = seededRandom(Number(seed));
-const int = (min, max) => min + Math.floor(random() * (max - min + 1));
-const pick = (items) => items[Math.floor(random() * items.length)];
+const int = (min, max) => randomInt(random, min, max);
+const pick = (items) => pickWith(random, items);
 
 const words = commonestWords(await Promise.all(textFiles.map((f) => readFile(f, 'utf8'))), 40000);
 const spelled = () => [...pick(words)].join(' ');
