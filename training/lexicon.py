@@ -17,8 +17,7 @@ import gzip
 import io
 import re
 
-from g2p import espeak_pronunciations
-from units import encode, read_cmudict
+from units import espeak_lexicon, read_cmudict
 
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 MIN_COUNT = 2
@@ -55,7 +54,7 @@ def pronounced_elsewhere(words, cmudict, text_files):
     counts = word_counts(text_files)
     wanted = sorted(w for w in words if w not in cmudict and WORD.fullmatch(w)
                     and len(w) >= MIN_CHARS and counts[w] >= MIN_COUNT)
-    return {word: [encode(phones)] for word, phones in espeak_pronunciations(wanted).items()}
+    return espeak_lexicon(wanted)
 
 
 def write_lexicon(path, lm_path, text_files=()):

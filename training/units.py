@@ -23,6 +23,11 @@ def encode(phones):
     return "".join(PHONE_CODES[p] for p in phones)
 
 
+def espeak_lexicon(words):
+    """{word: [pronunciation]} from espeak-ng (g2p.py), in read_cmudict's form."""
+    return {w: [encode(phones)] for w, phones in espeak_pronunciations(words).items()} if words else {}
+
+
 def read_cmudict(path=CMUDICT):
     """{word: [pronunciation, ...]}, each pronunciation a string of phone codes, CMUdict's order kept."""
     prons = {}
@@ -54,7 +59,7 @@ class Units:
         spell alone: training then keeps transcripts with a name or a rare word (1.8 h of
         librispeech-mini's train split has one), while references, and so dev scores, stay CMUdict's."""
         words = sorted({w for text in texts for w in text.split()} - self.lexicon.keys())
-        self.spoken = {w: [encode(phones)] for w, phones in espeak_pronunciations(words).items()} if words else {}
+        self.spoken = espeak_lexicon(words)
         return len(self.spoken)
 
     def spell(self, text):
